@@ -46,6 +46,7 @@ func (e *exitError) Error() string { return e.msg }
 func commands() map[string]command {
 	return map[string]command{
 		"validate": {"check scenario files and report every problem as file:line:col", runValidate},
+		"score":    {"label utterances: focus, skills, evidence, tip; evaluate and train the scorer", runScore},
 	}
 }
 

@@ -1,0 +1,289 @@
+package score
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"oasis/engine/sbcm"
+)
+
+// Family is one named group of cue patterns in the lexicon, such as
+// "deficit-label" or "risk-suicide", with the labels it is evidence for.
+type Family struct {
+	Name string `yaml:"name"`
+	// Signals are the focus labels and skills the family is evidence for.
+	Signals []string `yaml:"signals"`
+	// Risk is set on families that detect a kind of risk.
+	Risk sbcm.Risk `yaml:"risk"`
+	// Domain is set on life-domain vocabularies.
+	Domain sbcm.Domain `yaml:"domain"`
+	// Tip names the tip shown when this family drives a deficit label.
+	Tip  string   `yaml:"tip"`
+	Cues []string `yaml:"cues"`
+	// About says what the family is for; it is documentation only.
+	About string `yaml:"about"`
+}
+
+type lexiconFile struct {
+	Respell  map[string]string `yaml:"respell"`
+	Families []Family          `yaml:"families"`
+}
+
+// elem is one position of a compiled cue pattern.
+type elem struct {
+	kind  byte // 'w' words, '_' any one word, '.' a gap of 0-3 words
+	alts  []string
+	glob  []bool // alts[i] is a prefix (written "word*")
+	punct bool
+}
+
+type pattern struct {
+	family int
+	cue    string
+	elems  []elem
+}
+
+// Lexicon is the compiled lexicon: respellings, cue families and the
+// indexes that find them in tokens.
+type Lexicon struct {
+	Families []Family
+	words    words
+	byFirst  map[string][]*pattern
+	// wild are patterns whose first position is a prefix or a wildcard.
+	wild []*pattern
+	// byName finds a family's index.
+	byName map[string]int
+}
+
+// LoadLexicon reads lexicon.yaml (and, for typo correction, the words in
+// vocab) from fsys.
+func LoadLexicon(fsys fs.FS, name string, vocab []string) (*Lexicon, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read lexicon: %w", err)
+	}
+	var lf lexiconFile
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&lf); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	lx := &Lexicon{
+		Families: lf.Families,
+		words: words{
+			respell: map[string][]string{},
+			intern:  map[string]string{},
+			cues:    map[string]bool{},
+			fix:     map[string]string{},
+		},
+		byFirst: map[string][]*pattern{},
+		byName:  map[string]int{},
+	}
+	w := &lx.words
+	for _, v := range vocab {
+		w.intern[v] = v
+	}
+	for from, to := range lf.Respell {
+		parts := strings.Fields(to)
+		for i, p := range parts {
+			if v, ok := w.intern[p]; ok {
+				parts[i] = v
+			} else {
+				w.intern[p] = p
+			}
+		}
+		w.respell[from] = parts
+	}
+	for fi, f := range lf.Families {
+		if f.Name == "" {
+			return nil, fmt.Errorf("%s: family %d has no name", name, fi+1)
+		}
+		if _, dup := lx.byName[f.Name]; dup {
+			return nil, fmt.Errorf("%s: family %q appears twice", name, f.Name)
+		}
+		lx.byName[f.Name] = fi
+		for _, s := range f.Signals {
+			if _, err := sbcm.ParseFocus(s); err != nil {
+				if _, err2 := sbcm.ParseSkill(s); err2 != nil {
+					return nil, fmt.Errorf("%s: family %q: signal %q is neither a focus nor a skill", name, f.Name, s)
+				}
+			}
+		}
+		if f.Risk != "" {
+			if _, err := sbcm.ParseRisk(string(f.Risk)); err != nil {
+				return nil, fmt.Errorf("%s: family %q: %v", name, f.Name, err)
+			}
+		}
+		if f.Domain != "" {
+			if _, err := sbcm.ParseDomain(string(f.Domain)); err != nil {
+				return nil, fmt.Errorf("%s: family %q: %v", name, f.Name, err)
+			}
+		}
+		for _, cue := range f.Cues {
+			p, err := lx.compile(cue)
+			if err != nil {
+				return nil, fmt.Errorf("%s: family %q: cue %q: %v", name, f.Name, cue, err)
+			}
+			p.family = fi
+			first := p.elems[0]
+			if first.kind != 'w' || slices.Contains(first.glob, true) {
+				lx.wild = append(lx.wild, p)
+				continue
+			}
+			for _, a := range first.alts {
+				lx.byFirst[a] = append(lx.byFirst[a], p)
+			}
+		}
+	}
+	return lx, nil
+}
+
+// compile turns a cue such as "why did|do you ... not" into a pattern. Cue
+// words are normalised the way text is, so a cue may be written with
+// contractions ("don't") and they still match.
+func (lx *Lexicon) compile(cue string) (*pattern, error) {
+	p := &pattern{cue: cue}
+	for _, f := range strings.Fields(strings.ToLower(cue)) {
+		switch f {
+		case "_":
+			p.elems = append(p.elems, elem{kind: '_'})
+			continue
+		case "...":
+			p.elems = append(p.elems, elem{kind: '.'})
+			continue
+		case "?", ",", ".":
+			p.elems = append(p.elems, elem{kind: 'w', alts: []string{f}, glob: []bool{false}, punct: true})
+			continue
+		}
+		var alts []string
+		var glob []bool
+		var expanded [][]string
+		for _, a := range strings.Split(f, "|") {
+			g := strings.HasSuffix(a, "*")
+			a = strings.TrimSuffix(a, "*")
+			if a == "" || strings.ContainsAny(a, "*_") {
+				return nil, fmt.Errorf("bad word %q", f)
+			}
+			if g && len(a) < 3 {
+				return nil, fmt.Errorf("prefix %q* is too short; use at least three letters", a)
+			}
+			// Normalise through the same path as text.
+			toks, _ := lx.words.tokenize(a, nil, nil)
+			if len(toks) == 0 {
+				return nil, fmt.Errorf("bad word %q", f)
+			}
+			if len(toks) > 1 {
+				parts := make([]string, len(toks))
+				for i, t := range toks {
+					parts[i] = t.text
+				}
+				expanded = append(expanded, parts)
+				continue
+			}
+			v := toks[0].text
+			if !g {
+				lx.words.intern[v] = v
+				lx.words.addCue(v)
+			}
+			alts = append(alts, v)
+			glob = append(glob, g)
+		}
+		if len(expanded) > 0 {
+			// A contraction expands into several words; it cannot be
+			// one alternative among others.
+			if len(expanded) != 1 || len(alts) > 0 {
+				return nil, fmt.Errorf("%q: write contractions as their own word, not as an alternative", f)
+			}
+			for _, part := range expanded[0] {
+				p.elems = append(p.elems, elem{kind: 'w', alts: []string{part}, glob: []bool{false}})
+			}
+			continue
+		}
+		p.elems = append(p.elems, elem{kind: 'w', alts: alts, glob: glob})
+	}
+	if len(p.elems) == 0 || p.elems[0].kind == '.' || p.elems[len(p.elems)-1].kind == '.' {
+		return nil, fmt.Errorf("a cue must start and end with a word")
+	}
+	return p, nil
+}
+
+// match is one cue found in the tokens.
+type match struct {
+	family   int
+	cue      string
+	from, to int // token indices, to exclusive
+	neg      bool
+	clause   int
+}
+
+func (e *elem) matches(t *token) bool {
+	if t.punct != e.punct {
+		return false
+	}
+	for i, a := range e.alts {
+		if e.glob[i] {
+			if strings.HasPrefix(t.text, a) {
+				return true
+			}
+		} else if t.text == a {
+			return true
+		}
+	}
+	return false
+}
+
+// end returns the index after a match of p.elems[k:] starting at token i,
+// or -1.
+func matchAt(elems []elem, toks []token, i int) int {
+	if len(elems) == 0 {
+		return i
+	}
+	e := &elems[0]
+	switch e.kind {
+	case '.':
+		for gap := 0; gap <= 3 && i+gap <= len(toks); gap++ {
+			if gap > 0 && toks[i+gap-1].punct {
+				break
+			}
+			if end := matchAt(elems[1:], toks, i+gap); end >= 0 {
+				return end
+			}
+		}
+		return -1
+	case '_':
+		if i >= len(toks) || toks[i].punct {
+			return -1
+		}
+		return matchAt(elems[1:], toks, i+1)
+	}
+	if i >= len(toks) || !e.matches(&toks[i]) {
+		return -1
+	}
+	return matchAt(elems[1:], toks, i+1)
+}
+
+// find appends every cue match in toks to ms.
+func (lx *Lexicon) find(toks []token, ms []match) []match {
+	try := func(p *pattern, i int) {
+		if end := matchAt(p.elems, toks, i); end > i {
+			ms = append(ms, match{family: p.family, cue: p.cue, from: i, to: end, neg: toks[i].neg, clause: toks[i].clause})
+		}
+	}
+	for i := range toks {
+		for _, p := range lx.byFirst[toks[i].text] {
+			try(p, i)
+		}
+		if toks[i].punct {
+			continue
+		}
+		for _, p := range lx.wild {
+			try(p, i)
+		}
+	}
+	return ms
+}

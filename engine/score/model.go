@@ -52,7 +52,7 @@ type TrainConfig struct {
 	// features, so that the model leans on the lexicon and the shape of
 	// the utterance more than on memorised wording (default 4).
 	LexicalL2 float64
-	Seed    uint64  // shuffling seed (default 1)
+	Seed      uint64 // shuffling seed (default 1)
 }
 
 func (c *TrainConfig) defaults() {

@@ -369,7 +369,7 @@ func (s *Scorer) modelEvidence(a *analysis, focus sbcm.Focus, out []Evidence) []
 // tipBook holds the tips of tips.yaml.
 type tipBook struct {
 	Deficit  map[string]struct{ Say string } `yaml:"deficit"`
-	Examples map[string][]string            `yaml:"examples"`
+	Examples map[string][]string             `yaml:"examples"`
 	Risk     map[sbcm.Risk]struct {
 		Say     string `yaml:"say"`
 		Example string `yaml:"example"`

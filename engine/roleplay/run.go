@@ -337,3 +337,37 @@ func Replay(sc *scenario.Roleplay, seed int, inputs []Input) (*Run, error) {
 	}
 	return r, nil
 }
+
+// Cost is how much a turn set the client back: the fall in every meter
+// where higher is better, the rise in resistance, and a heavy price for a
+// missed risk cue.
+func (rec Record) Cost() int {
+	cost := 0
+	for _, m := range rec.Turn.Meters {
+		if m.Name == "resistance" {
+			cost += max(0, m.Delta)
+		} else {
+			cost += max(0, -m.Delta)
+		}
+	}
+	if len(rec.Turn.Missed) > 0 {
+		cost += 25
+	}
+	return cost
+}
+
+// Costliest returns up to n turns with a cost, the costliest first, with
+// their 1-based turn numbers.
+func (r *Run) Costliest(n int) []Record {
+	var out []Record
+	for _, rec := range r.history {
+		if rec.Cost() > 0 {
+			out = append(out, rec)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Record) int { return b.Cost() - a.Cost() })
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}

@@ -39,6 +39,8 @@ type analysis struct {
 	ctxMatch []match
 	// names collects feature names when training.
 	names []string
+	// hashes is scratch space for deduplicating features.
+	hashes []uint64
 	// ctxOverlap counts the utterance's content words found in the context.
 	ctxOverlap int
 	// scores are the model's raw outputs.

@@ -53,8 +53,13 @@ type pattern struct {
 type Lexicon struct {
 	Families []Family
 	words    words
-	byFirst  map[string][]*pattern
-	// wild are patterns whose first position is a prefix or a wildcard.
+	// byFirst finds patterns by their first word, then (when their second
+	// position is plain words too) by their second.
+	byFirst map[string]*firstWord
+	// byPrefix finds patterns whose first word is a prefix ("suicid*") by
+	// the prefix's first three letters.
+	byPrefix map[string][]*pattern
+	// wild are patterns whose first position is a wildcard.
 	wild []*pattern
 	// byName finds a family's index.
 	byName map[string]int
@@ -81,8 +86,9 @@ func LoadLexicon(fsys fs.FS, name string, vocab []string) (*Lexicon, error) {
 			cues:    map[string]bool{},
 			fix:     map[string]string{},
 		},
-		byFirst: map[string][]*pattern{},
-		byName:  map[string]int{},
+		byFirst:  map[string]*firstWord{},
+		byPrefix: map[string][]*pattern{},
+		byName:   map[string]int{},
 	}
 	w := &lx.words
 	for _, v := range vocab {
@@ -131,16 +137,44 @@ func LoadLexicon(fsys fs.FS, name string, vocab []string) (*Lexicon, error) {
 			}
 			p.family = fi
 			first := p.elems[0]
-			if first.kind != 'w' || slices.Contains(first.glob, true) {
+			if first.kind != 'w' {
 				lx.wild = append(lx.wild, p)
 				continue
 			}
-			for _, a := range first.alts {
-				lx.byFirst[a] = append(lx.byFirst[a], p)
+			for i, a := range first.alts {
+				if first.glob[i] {
+					lx.byPrefix[a[:3]] = append(lx.byPrefix[a[:3]], p)
+				} else {
+					lx.indexFirst(a, p)
+				}
 			}
 		}
 	}
+	lx.words.correcting = true
 	return lx, nil
+}
+
+// firstWord holds the patterns that start with one word.
+type firstWord struct {
+	// any are tried whatever the next token is.
+	any []*pattern
+	// next holds patterns whose second position is plain words.
+	next map[string][]*pattern
+}
+
+func (lx *Lexicon) indexFirst(word string, p *pattern) {
+	fw := lx.byFirst[word]
+	if fw == nil {
+		fw = &firstWord{next: map[string][]*pattern{}}
+		lx.byFirst[word] = fw
+	}
+	if len(p.elems) < 2 || p.elems[1].kind != 'w' || slices.Contains(p.elems[1].glob, true) {
+		fw.any = append(fw.any, p)
+		return
+	}
+	for _, a := range p.elems[1].alts {
+		fw.next[a] = append(fw.next[a], p)
+	}
 }
 
 // compile turns a cue such as "why did|do you ... not" into a pattern. Cue
@@ -237,52 +271,62 @@ func (e *elem) matches(t *token) bool {
 	return false
 }
 
-// end returns the index after a match of p.elems[k:] starting at token i,
-// or -1.
+// matchAt returns the index after a match of elems starting at token i,
+// or -1. Only gaps need to try several lengths.
 func matchAt(elems []elem, toks []token, i int) int {
-	if len(elems) == 0 {
-		return i
-	}
-	e := &elems[0]
-	switch e.kind {
-	case '.':
-		for gap := 0; gap <= 3 && i+gap <= len(toks); gap++ {
-			if gap > 0 && toks[i+gap-1].punct {
-				break
+	for k := range elems {
+		e := &elems[k]
+		switch e.kind {
+		case '.':
+			rest := elems[k+1:]
+			for gap := 0; gap <= 3 && i+gap <= len(toks); gap++ {
+				if gap > 0 && toks[i+gap-1].punct {
+					break
+				}
+				if end := matchAt(rest, toks, i+gap); end >= 0 {
+					return end
+				}
 			}
-			if end := matchAt(elems[1:], toks, i+gap); end >= 0 {
-				return end
-			}
-		}
-		return -1
-	case '_':
-		if i >= len(toks) || toks[i].punct {
 			return -1
+		case '_':
+			if i >= len(toks) || toks[i].punct {
+				return -1
+			}
+		default:
+			if i >= len(toks) || !e.matches(&toks[i]) {
+				return -1
+			}
 		}
-		return matchAt(elems[1:], toks, i+1)
+		i++
 	}
-	if i >= len(toks) || !e.matches(&toks[i]) {
-		return -1
-	}
-	return matchAt(elems[1:], toks, i+1)
+	return i
 }
 
 // find appends every cue match in toks to ms.
 func (lx *Lexicon) find(toks []token, ms []match) []match {
-	try := func(p *pattern, i int) {
-		if end := matchAt(p.elems, toks, i); end > i {
-			ms = append(ms, match{family: p.family, cue: p.cue, from: i, to: end, neg: toks[i].neg, clause: toks[i].clause})
-		}
-	}
 	for i := range toks {
-		for _, p := range lx.byFirst[toks[i].text] {
-			try(p, i)
+		t := toks[i].text
+		if fw := lx.byFirst[t]; fw != nil {
+			ms = tryAll(fw.any, toks, i, ms)
+			if i+1 < len(toks) {
+				ms = tryAll(fw.next[toks[i+1].text], toks, i, ms)
+			}
 		}
 		if toks[i].punct {
 			continue
 		}
-		for _, p := range lx.wild {
-			try(p, i)
+		if len(t) >= 3 {
+			ms = tryAll(lx.byPrefix[t[:3]], toks, i, ms)
+		}
+		ms = tryAll(lx.wild, toks, i, ms)
+	}
+	return ms
+}
+
+func tryAll(ps []*pattern, toks []token, i int, ms []match) []match {
+	for _, p := range ps {
+		if end := matchAt(p.elems, toks, i); end > i {
+			ms = append(ms, match{family: p.family, cue: p.cue, from: i, to: end, neg: toks[i].neg, clause: toks[i].clause})
 		}
 	}
 	return ms

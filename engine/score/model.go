@@ -25,6 +25,7 @@ const (
 // Model is the statistical layer: a linear model over hashed features.
 type Model struct {
 	index map[uint64]int32
+	table featureTable
 	w     []float32 // len(index) * nOut
 	names []string  // feature names, for writing the weights file
 }
@@ -48,6 +49,10 @@ type TrainConfig struct {
 	// SkillRate and SkillL2 are the rate and decay for the skill outputs
 	// (defaults 0.2 and 3e-4).
 	SkillRate, SkillL2 float64
+	// Prior is the weight a lexicon family starts with for each label it
+	// signals, and is pulled back towards, so that what the lexicon knows
+	// holds where the corpus is thin (default 0.01).
+	Prior float64
 	// LexicalL2 multiplies the weight decay of word and word-pair
 	// features, so that the model leans on the lexicon and the shape of
 	// the utterance more than on memorised wording (default 4).
@@ -71,6 +76,9 @@ func (c *TrainConfig) defaults() {
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
+	if c.Prior == 0 {
+		c.Prior = 0.01
+	}
 	if c.LexicalL2 == 0 {
 		c.LexicalL2 = 4
 	}
@@ -86,6 +94,12 @@ func (c *TrainConfig) defaults() {
 // deterministic: the same examples and config give the same weights.
 func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 	cfg.defaults()
+	familyIndex = func(name string) int {
+		if i, ok := lx.byName[name]; ok {
+			return i
+		}
+		return -1
+	}
 	type row struct {
 		idx    []int32
 		focus  int
@@ -139,6 +153,22 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 		}
 	}
 	w := make([]float64, nf*nOut)
+	prior := make([]float64, nf*nOut)
+	for i, n := range m.names {
+		fam := familyOf(n)
+		if fam < 0 {
+			continue
+		}
+		for _, sig := range lx.Families[fam].Signals {
+			if o := slices.Index(sbcm.Foci, sbcm.Focus(sig)); o >= 0 {
+				prior[i*nOut+o] = cfg.Prior
+			}
+			if o := slices.Index(sbcm.Skills, sbcm.Skill(sig)); o >= 0 {
+				prior[i*nOut+nFocus+o] = cfg.Prior
+			}
+		}
+	}
+	copy(w, prior)
 	g2 := make([]float64, nf*nOut)
 	order := make([]int, len(rows))
 	for i := range order {
@@ -183,7 +213,7 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 					if o >= nFocus {
 						rate, l2 = cfg.SkillRate, cfg.SkillL2
 					}
-					gi := grad[o] + l2*decay[j]*w[base+o]
+					gi := grad[o] + l2*decay[j]*(w[base+o]-prior[base+o])
 					g2[base+o] += gi * gi
 					w[base+o] -= rate * gi / (math.Sqrt(g2[base+o]) + 1e-8)
 				}
@@ -194,7 +224,22 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 	for i, v := range w {
 		m.w[i] = float32(v)
 	}
+	m.table = newFeatureTable(m.index)
 	return m
+}
+
+var familyIndex func(string) int
+
+// familyOf returns the lexicon family a feature names ("fam:x", "Lfam:x",
+// "sfam:x", "qfam:x"), or -1. Negated ("fam!:x") and context features have
+// no prior.
+func familyOf(name string) int {
+	for _, p := range []string{"fam:", "Lfam:", "sfam:", "qfam:"} {
+		if rest, ok := strings.CutPrefix(name, p); ok {
+			return familyIndex(rest)
+		}
+	}
+	return -1
 }
 
 // isLexical reports whether a feature is a word or word pair (as opposed
@@ -230,14 +275,24 @@ func (m *Model) predict(a *analysis) {
 	for o := range a.scores {
 		a.scores[o] = 0
 	}
+	// Features are present or absent, as in training: a word said six
+	// times counts once.
+	a.hashes = a.hashes[:0]
 	for _, f := range a.feats {
-		j, ok := m.index[f.h]
-		if !ok {
+		a.hashes = append(a.hashes, f.h)
+	}
+	slices.Sort(a.hashes)
+	for i, h := range a.hashes {
+		if i > 0 && a.hashes[i-1] == h {
 			continue
 		}
-		base := int(j) * nOut
-		for o := 0; o < nOut; o++ {
-			a.scores[o] += float64(m.w[base+o])
+		j := m.table.get(h)
+		if j < 0 {
+			continue
+		}
+		row := m.w[int(j)*nOut : int(j)*nOut+nOut]
+		for o, v := range row {
+			a.scores[o] += float64(v)
 		}
 	}
 	softmax(a.scores[:nFocus])
@@ -248,8 +303,8 @@ func (m *Model) predict(a *analysis) {
 
 // weight returns feature f's weight for output o, or 0 when unknown.
 func (m *Model) weight(h uint64, o int) float64 {
-	j, ok := m.index[h]
-	if !ok {
+	j := m.table.get(h)
+	if j < 0 {
 		return 0
 	}
 	return float64(m.w[int(j)*nOut+o])
@@ -305,39 +360,90 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return n, bw.Flush()
 }
 
-// ReadModel reads a weights file written by WriteTo.
+// ReadModel reads a weights file written by WriteTo. It is on the
+// start-up path, so it parses the file in one pass over a single string,
+// without a string or slice per line.
 func ReadModel(r io.Reader) (*Model, error) {
-	m := &Model{index: map[uint64]int32{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if text == "" || strings.HasPrefix(text, "#") {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	text := string(data)
+	lines := strings.Count(text, "\n") + 1
+	m := &Model{index: make(map[uint64]int32, lines), names: make([]string, 0, lines), w: make([]float32, 0, lines*nOut)}
+	for n := 1; text != ""; n++ {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if line == "" || line[0] == '#' {
 			continue
 		}
-		fields := strings.Split(text, "\t")
-		if len(fields) != nOut+1 {
-			return nil, fmt.Errorf("weights line %d: %d fields, want %d", line, len(fields), nOut+1)
+		tab := strings.IndexByte(line, '\t')
+		if tab <= 0 {
+			return nil, fmt.Errorf("weights line %d: no feature name", n)
 		}
-		m.index[hashName(fields[0])] = int32(len(m.names))
-		m.names = append(m.names, fields[0])
-		for _, f := range fields[1:] {
-			v, err := strconv.ParseFloat(f, 32)
-			if err != nil {
-				return nil, fmt.Errorf("weights line %d: %v", line, err)
+		name, rest := line[:tab], line[tab+1:]
+		for o := 0; o < nOut; o++ {
+			field := rest
+			if i := strings.IndexByte(rest, '\t'); i >= 0 {
+				field, rest = rest[:i], rest[i+1:]
+			} else if o < nOut-1 {
+				return nil, fmt.Errorf("weights line %d: %d weights, want %d", n, o+1, nOut)
+			} else {
+				rest = ""
 			}
-			m.w = append(m.w, float32(v))
+			v, err := parseWeight(field)
+			if err != nil {
+				return nil, fmt.Errorf("weights line %d: %v", n, err)
+			}
+			m.w = append(m.w, v)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
+		if rest != "" {
+			return nil, fmt.Errorf("weights line %d: more than %d weights", n, nOut)
+		}
+		m.index[hashName(name)] = int32(len(m.names))
+		m.names = append(m.names, name)
 	}
 	if len(m.names) == 0 {
 		return nil, fmt.Errorf("weights file has no features")
 	}
+	m.table = newFeatureTable(m.index)
 	return m, nil
+}
+
+// parseWeight reads a weight as WriteTo writes it ("0", "-1.234"), and
+// anything else strconv understands.
+func parseWeight(s string) (float32, error) {
+	neg := false
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		neg, i = true, i+1
+	}
+	var whole, frac, scale int64 = 0, 0, 1
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		whole = whole*10 + int64(s[i]-'0')
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9' && scale < 1e9; i++ {
+			frac = frac*10 + int64(s[i]-'0')
+			scale *= 10
+			digits++
+		}
+	}
+	if i != len(s) || digits == 0 || whole > 1e9 {
+		v, err := strconv.ParseFloat(s, 32)
+		return float32(v), err
+	}
+	v := float64(whole) + float64(frac)/float64(scale)
+	if neg {
+		v = -v
+	}
+	return float32(v), nil
 }
 
 // TrainScorer trains a model for the lexicon in fsys. The lexicon is read
@@ -350,6 +456,7 @@ func TrainScorer(fsys fs.FS, examples []Example, cfg TrainConfig) (*Model, error
 	if err != nil {
 		return nil, err
 	}
+	lx0.words.correcting = false
 	counts := map[string]int{}
 	var toks []token
 	var buf []byte
@@ -373,4 +480,46 @@ func TrainScorer(fsys fs.FS, examples []Example, cfg TrainConfig) (*Model, error
 		return nil, err
 	}
 	return Train(lx, examples, cfg), nil
+}
+
+// featureTable maps feature hashes to rows: an open-addressing table that
+// is several times faster than a Go map on the scoring path.
+type featureTable struct {
+	keys []uint64
+	rows []int32
+	mask uint64
+}
+
+func newFeatureTable(index map[uint64]int32) featureTable {
+	n := 16
+	for n < 2*len(index) {
+		n *= 2
+	}
+	t := featureTable{keys: make([]uint64, n), rows: make([]int32, n), mask: uint64(n - 1)}
+	for i := range t.rows {
+		t.rows[i] = -1
+	}
+	for k, v := range index {
+		i := k & t.mask
+		for t.rows[i] >= 0 {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.rows[i] = k, v
+	}
+	return t
+}
+
+// get returns the row of hash h, or -1.
+func (t *featureTable) get(h uint64) int32 {
+	if len(t.keys) == 0 {
+		return -1
+	}
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		if t.rows[i] < 0 {
+			return -1
+		}
+		if t.keys[i] == h {
+			return t.rows[i]
+		}
+	}
 }

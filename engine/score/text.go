@@ -35,6 +35,10 @@ type words struct {
 	// fix maps a one-deletion variant of a cue word to the cue word; a
 	// variant shared by two cue words maps to "".
 	fix map[string]string
+	// correcting turns typo correction on. It is off while cues are
+	// compiled (a cue is never a typo) and while a corpus's vocabulary is
+	// counted.
+	correcting bool
 }
 
 var negators = map[string]bool{"not": true, "no": true, "never": true, "nothing": true, "nobody": true, "none": true, "nowhere": true, "neither": true, "nor": true, "without": true}
@@ -105,6 +109,10 @@ func (w *words) addWord(toks []token, b []byte, start, end int) []token {
 		}
 		return toks
 	}
+	if v, ok := w.intern[string(b)]; ok {
+		// Known words share one copy: no allocation.
+		return append(toks, token{text: v, start: start, end: end})
+	}
 	s := string(b)
 	if i := strings.IndexByte(s, '\''); i > 0 {
 		if base, extra, ok := contraction(s[:i], s[i+1:]); ok {
@@ -167,8 +175,10 @@ func (w *words) word(s string) string {
 	if parts, ok := w.respell[s]; ok && len(parts) == 1 {
 		return parts[0]
 	}
-	if fixed := w.correct(s); fixed != "" {
-		return fixed
+	if w.correcting {
+		if fixed := w.correct(s); fixed != "" {
+			return fixed
+		}
 	}
 	return s
 }
@@ -218,6 +228,10 @@ func (w *words) addCue(v string) {
 	}
 }
 
+// negationScope is how many words after a negator it reaches, unless a
+// punctuation mark or a "but" ends it first.
+const negationScope = 6
+
 // structure marks negation scopes and clauses and returns the clauses.
 func structure(toks []token, clauses []clause) []clause {
 	negLeft := 0
@@ -239,7 +253,7 @@ func structure(toks []token, clauses []clause) []clause {
 			negLeft--
 		}
 		if !t.punct && negators[t.text] {
-			negLeft = 4
+			negLeft = negationScope
 		}
 		t.clause = c
 		if t.punct && (t.text == "?" || t.text == ".") {

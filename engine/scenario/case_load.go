@@ -13,11 +13,11 @@ func (r *reader) practiceCase(top *object, meta Meta) *Case {
 	c.Vignette, _ = top.str("vignette", true)
 	ids := map[string]bool{}
 	for i, sv := range top.list("strengths", false) {
-		o := r.object(sv, fmt.Sprintf("strength %d", i+1))
+		o := r.object(sv, newLabel("strength", "", i+1))
 		s := CaseStrength{Pos: posOf(sv)}
 		s.ID, _ = o.id("id", true)
 		if s.ID != "" {
-			o.what = fmt.Sprintf("strength %q", s.ID)
+			o.what.withID(s.ID)
 			if ids[s.ID] {
 				r.errorf(s.Pos, "duplicate strength id %q", s.ID)
 			}
@@ -44,11 +44,11 @@ func (r *reader) practiceCase(top *object, meta Meta) *Case {
 		top.missing("tasks", " (a practice case needs at least one task)")
 	}
 	for i, tv := range top.list("tasks", false) {
-		o := r.object(tv, fmt.Sprintf("task %d", i+1))
+		o := r.object(tv, newLabel("task", "", i+1))
 		t := Task{Pos: posOf(tv)}
 		t.ID, _ = o.id("id", true)
 		if t.ID != "" {
-			o.what = fmt.Sprintf("task %q", t.ID)
+			o.what.withID(t.ID)
 			if taskIDs[t.ID] {
 				r.errorf(t.Pos, "duplicate task id %q", t.ID)
 			}
@@ -90,7 +90,7 @@ func (r *reader) practiceCase(top *object, meta Meta) *Case {
 		case TaskChoice:
 			correct := 0
 			for j, ov := range o.list("options", false) {
-				co := r.object(ov, fmt.Sprintf("%s option %d", o.what, j+1))
+				co := r.object(ov, o.what.under("option", j+1))
 				var ch Choice
 				ch.Text, _ = co.str("text", true)
 				ch.Correct = co.boolean("correct")

@@ -43,22 +43,26 @@ type Env struct {
 type compiler struct {
 	mu    sync.Mutex
 	cache map[string]compiled
+	// arena is the fast YAML parser's memory, reused file after file.
+	arena *nodeArena
 }
 
 type compiled struct {
 	prog *vm.Program
 	err  error
+	// refs are the names the condition uses, found once per source.
+	refs []nameRef
 }
 
-func newCompiler() *compiler { return &compiler{cache: map[string]compiled{}} }
+func newCompiler() *compiler { return &compiler{cache: map[string]compiled{}, arena: &nodeArena{}} }
 
 const maxCondLen = 2000
 
-func (c *compiler) compile(src string) (*vm.Program, error) {
+func (c *compiler) compile(src string) (*vm.Program, []nameRef, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if got, ok := c.cache[src]; ok {
-		return got.prog, got.err
+		return got.prog, got.refs, got.err
 	}
 	var prog *vm.Program
 	var err error
@@ -67,8 +71,12 @@ func (c *compiler) compile(src string) (*vm.Program, error) {
 	} else {
 		prog, err = expr.Compile(src, expr.Env(Env{}), expr.AsBool(), expr.Optimize(false), expr.MaxNodes(500))
 	}
-	c.cache[src] = compiled{prog, err}
-	return prog, err
+	var refs []nameRef
+	if err == nil {
+		refs = findRefs(prog.Node())
+	}
+	c.cache[src] = compiled{prog, err, refs}
+	return prog, refs, err
 }
 
 // names are what a condition in one scenario may refer to by name.
@@ -78,7 +86,7 @@ type names struct {
 
 // cond reads a condition from node v, compiles it and checks the names it
 // uses. It returns nil after reporting the problem when it is not valid.
-func (r *reader) cond(v *yaml.Node, what string, c *compiler, n *names) *Cond {
+func (r *reader) cond(v *yaml.Node, what label, c *compiler, n *names) *Cond {
 	if v == nil {
 		return nil
 	}
@@ -91,14 +99,14 @@ func (r *reader) cond(v *yaml.Node, what string, c *compiler, n *names) *Cond {
 		r.errorf(posOf(v), "%s: `when` is empty; write a condition or remove `when` to make this the default", what)
 		return nil
 	}
-	prog, err := c.compile(src)
+	prog, refs, err := c.compile(src)
 	if err != nil {
 		p, msg := exprErrorPos(v, err)
 		r.errorf(p, "%s: bad condition %q: %s", what, truncate(src, 80), msg)
 		return nil
 	}
 	ok := true
-	for _, pr := range checkNames(prog.Node(), n) {
+	for _, pr := range checkRefs(refs, n) {
 		r.errorf(exprPos(v, pr.at), "%s: %s", what, pr.msg)
 		ok = false
 	}
@@ -145,28 +153,23 @@ func exprErrorPos(v *yaml.Node, err error) (Pos, string) {
 	return posOf(v), err.Error()
 }
 
-type nameProblem struct {
-	at  int
-	msg string
+// nameRef is a name a condition uses: a meter (meters.x) or a word it
+// compares with focus or looks for in skills, domains, revealed, visited
+// or flags.
+type nameRef struct {
+	in    string // "meters", "focus", "skills", "domains", "revealed", "visited", "flags"
+	value string
+	at    int // offset in the source
 }
 
-// checkNames walks a condition and reports names that the scenario does
-// not declare: meters, strengths, beats, flags, and vocabulary words
-// compared with focus, skills and domains.
-func checkNames(root ast.Node, n *names) []nameProblem {
-	w := &nameWalker{n: n}
+// findRefs walks a compiled condition for the names it uses.
+func findRefs(root ast.Node) []nameRef {
+	w := &refWalker{}
 	ast.Walk(&root, w)
-	return w.problems
+	return w.refs
 }
 
-type nameWalker struct {
-	n        *names
-	problems []nameProblem
-}
-
-func (w *nameWalker) report(node ast.Node, format string, args ...any) {
-	w.problems = append(w.problems, nameProblem{node.Location().From, fmt.Sprintf(format, args...)})
-}
+type refWalker struct{ refs []nameRef }
 
 func identName(n ast.Node) string {
 	if id, ok := n.(*ast.IdentifierNode); ok {
@@ -175,8 +178,8 @@ func identName(n ast.Node) string {
 	return ""
 }
 
-// strings returns the string literals of a node: one for "x", all of them
-// for ["x", "y"].
+// stringLits returns the string literals of a node: one for "x", all of
+// them for ["x", "y"].
 func stringLits(n ast.Node) []*ast.StringNode {
 	switch v := n.(type) {
 	case *ast.StringNode:
@@ -193,57 +196,79 @@ func stringLits(n ast.Node) []*ast.StringNode {
 	return nil
 }
 
-func (w *nameWalker) Visit(node *ast.Node) {
+func (w *refWalker) add(in string, lits []*ast.StringNode) {
+	for _, s := range lits {
+		w.refs = append(w.refs, nameRef{in: in, value: s.Value, at: s.Location().From})
+	}
+}
+
+func (w *refWalker) Visit(node *ast.Node) {
 	switch v := (*node).(type) {
 	case *ast.MemberNode:
 		if identName(v.Node) == "meters" {
-			if s, ok := v.Property.(*ast.StringNode); ok && !w.n.meters[s.Value] {
-				w.report(v.Property, "unknown meter %q%s; declared meters: %s", s.Value, suggest(s.Value, w.n.meters), keys(w.n.meters))
+			if s, ok := v.Property.(*ast.StringNode); ok {
+				w.refs = append(w.refs, nameRef{in: "meters", value: s.Value, at: v.Property.Location().From})
 			}
 		}
 	case *ast.BinaryNode:
 		switch v.Operator {
 		case "in", "not in":
-			w.checkWord(identName(v.Right), stringLits(v.Left), v.Left)
+			if in := identName(v.Right); in != "" {
+				w.add(in, stringLits(v.Left))
+			}
 			if identName(v.Left) == "focus" {
-				w.checkWord("focus", stringLits(v.Right), v.Right)
+				w.add("focus", stringLits(v.Right))
 			}
 		case "==", "!=":
 			if identName(v.Left) == "focus" {
-				w.checkWord("focus", stringLits(v.Right), v.Right)
+				w.add("focus", stringLits(v.Right))
 			}
 			if identName(v.Right) == "focus" {
-				w.checkWord("focus", stringLits(v.Left), v.Left)
+				w.add("focus", stringLits(v.Left))
 			}
 		}
 	}
 }
 
-func (w *nameWalker) checkWord(ident string, lits []*ast.StringNode, at ast.Node) {
-	for _, s := range lits {
+type nameProblem struct {
+	at  int
+	msg string
+}
+
+// checkRefs reports the names a condition uses that the scenario does not
+// declare: meters, strengths, beats, flags, and vocabulary words compared
+// with focus, skills and domains.
+func checkRefs(refs []nameRef, n *names) []nameProblem {
+	var out []nameProblem
+	for _, r := range refs {
 		var err error
-		switch ident {
+		switch r.in {
+		case "meters":
+			if !n.meters[r.value] {
+				err = fmt.Errorf("unknown meter %q%s; declared meters: %s", r.value, suggest(r.value, n.meters), keys(n.meters))
+			}
 		case "focus":
-			_, err = sbcm.ParseFocus(s.Value)
+			_, err = sbcm.ParseFocus(r.value)
 		case "skills":
-			_, err = sbcm.ParseSkill(s.Value)
+			_, err = sbcm.ParseSkill(r.value)
 		case "domains":
-			_, err = sbcm.ParseDomain(s.Value)
+			_, err = sbcm.ParseDomain(r.value)
 		case "revealed":
-			if !w.n.strengths[s.Value] {
-				err = fmt.Errorf("unknown strength %q%s; this scenario's strengths: %s", s.Value, suggest(s.Value, w.n.strengths), keys(w.n.strengths))
+			if !n.strengths[r.value] {
+				err = fmt.Errorf("unknown strength %q%s; this scenario's strengths: %s", r.value, suggest(r.value, n.strengths), keys(n.strengths))
 			}
 		case "visited":
-			if !w.n.beats[s.Value] {
-				err = fmt.Errorf("unknown beat %q%s", s.Value, suggest(s.Value, w.n.beats))
+			if !n.beats[r.value] {
+				err = fmt.Errorf("unknown beat %q%s", r.value, suggest(r.value, n.beats))
 			}
 		case "flags":
-			if !w.n.flags[s.Value] {
-				err = fmt.Errorf("flag %q is never set by any transition%s; set it with `effects: {flags: [%s]}`", s.Value, suggest(s.Value, w.n.flags), s.Value)
+			if !n.flags[r.value] {
+				err = fmt.Errorf("flag %q is never set by any transition%s; set it with `effects: {flags: [%s]}`", r.value, suggest(r.value, n.flags), r.value)
 			}
 		}
 		if err != nil {
-			w.report(s, "%v", err)
+			out = append(out, nameProblem{r.at, err.Error()})
 		}
 	}
+	return out
 }

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,20 +68,78 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// object reads the fields of one YAML mapping and, on finish, reports the
-// fields nobody asked for: that is how typos in field names are caught.
-type object struct {
-	r      *reader
-	pos    Pos
-	what   string
-	keys   []*yaml.Node
-	vals   map[string]*yaml.Node
-	asked  []string
-	usedOK map[string]bool
+// label names a part of a scenario in messages (`beat "opening"
+// transition 2`). It is formatted only when a message is written: a large
+// library has hundreds of thousands of parts and almost no messages. It is
+// a value of fixed size, so building one allocates nothing.
+type label struct {
+	parts [3]labelPart
+	depth int
 }
 
-func (r *reader) object(n *yaml.Node, what string) *object {
-	o := &object{r: r, pos: posOf(n), what: what, vals: map[string]*yaml.Node{}, usedOK: map[string]bool{}}
+type labelPart struct {
+	kind string
+	id   string
+	n    int
+}
+
+func newLabel(kind, id string, n int) label {
+	return label{parts: [3]labelPart{{kind, id, n}}, depth: 1}
+}
+
+// withID names the innermost part by its id.
+func (l *label) withID(id string) { l.parts[l.depth-1].id = id }
+
+func (l label) String() string {
+	var b strings.Builder
+	for i := 0; i < l.depth; i++ {
+		p := l.parts[i]
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p.kind)
+		switch {
+		case p.id != "":
+			fmt.Fprintf(&b, " %q", p.id)
+		case p.n > 0:
+			fmt.Fprintf(&b, " %d", p.n)
+		}
+	}
+	return b.String()
+}
+
+// under returns a label for a part of l.
+func (l label) under(kind string, n int) label {
+	if l.depth < len(l.parts) {
+		l.parts[l.depth] = labelPart{kind: kind, n: n}
+		l.depth++
+	} else {
+		l.parts[len(l.parts)-1].kind += " " + kind
+	}
+	return l
+}
+
+// object reads the fields of one YAML mapping and, on finish, reports the
+// fields nobody asked for: that is how typos in field names are caught.
+// It reads the mapping node in place, without copying its fields, because
+// a large library has hundreds of thousands of them.
+type object struct {
+	r    *reader
+	pos  Pos
+	what label
+	m    *yaml.Node // the mapping; nil when absent or not a mapping
+	// used marks fields asked for and present, by pair index.
+	used  uint64
+	usedX []bool // for mappings of more than 64 fields
+	// dup marks repeated keys, reported once and then ignored.
+	dup []int
+	// asked lists the field names asked for, for "known fields" messages.
+	asked  [24]string
+	nAsked int
+}
+
+func (r *reader) object(n *yaml.Node, what label) object {
+	o := object{r: r, pos: posOf(n), what: what}
 	n = resolve(n)
 	if n == nil {
 		return o
@@ -91,35 +148,78 @@ func (r *reader) object(n *yaml.Node, what string) *object {
 		r.errorf(posOf(n), "%s must be a mapping of fields, found %s", what, kindName(n))
 		return o
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
+	o.m = n
+	pairs := len(n.Content) / 2
+	if pairs > 64 {
+		o.usedX = make([]bool, pairs)
+	}
+	for i := 0; i < pairs; i++ {
+		k := resolve(n.Content[2*i])
 		if k == nil || k.Kind != yaml.ScalarNode {
-			r.errorf(posOf(n.Content[i]), "%s: field names must be plain words", what)
+			r.errorf(posOf(n.Content[2*i]), "%s: field names must be plain words", what)
+			o.markUsed(i) // reported already
 			continue
 		}
-		if prev, dup := o.vals[k.Value]; dup {
-			r.errorf(posOf(k), "%s: field %q appears twice (first at line %d); keep one", what, k.Value, prev.Line)
-			continue
+		for j := 0; j < i; j++ {
+			if pk := resolve(n.Content[2*j]); pk != nil && pk.Kind == yaml.ScalarNode && pk.Value == k.Value {
+				r.errorf(posOf(k), "%s: field %q appears twice (first at line %d); keep one", what, k.Value, pk.Line)
+				o.markUsed(i)
+				o.dup = append(o.dup, i)
+				break
+			}
 		}
-		o.keys = append(o.keys, k)
-		o.vals[k.Value] = v
 	}
 	return o
 }
 
+func (o *object) markUsed(i int) {
+	if o.usedX != nil {
+		o.usedX[i] = true
+	} else {
+		o.used |= 1 << uint(i)
+	}
+}
+
+func (o *object) isUsed(i int) bool {
+	if o.usedX != nil {
+		return o.usedX[i]
+	}
+	return o.used&(1<<uint(i)) != 0
+}
+
+// keys returns the key nodes of the mapping, in order.
+func (o *object) keyAt(i int) *yaml.Node { return resolve(o.m.Content[2*i]) }
+
+func (o *object) pairs() int {
+	if o.m == nil {
+		return 0
+	}
+	return len(o.m.Content) / 2
+}
+
 // node returns the raw value of key, or nil when absent or null.
 func (o *object) node(key string) *yaml.Node {
-	o.asked = append(o.asked, key)
-	v := resolve(o.vals[key])
-	if v == nil {
-		return nil
+	if o.nAsked < len(o.asked) {
+		o.asked[o.nAsked] = key
+		o.nAsked++
 	}
-	o.usedOK[key] = true
-	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-		return nil
+	for i := 0; i < o.pairs(); i++ {
+		k := o.keyAt(i)
+		if k == nil || k.Kind != yaml.ScalarNode || k.Value != key || o.isUsedDup(i) {
+			continue
+		}
+		o.markUsed(i)
+		v := resolve(o.m.Content[2*i+1])
+		if v == nil || v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			return nil
+		}
+		return v
 	}
-	return v
+	return nil
 }
+
+// isUsedDup reports a repeated key, which is never read.
+func (o *object) isUsedDup(i int) bool { return slices.Contains(o.dup, i) }
 
 func (o *object) has(key string) bool { return o.node(key) != nil }
 
@@ -146,12 +246,28 @@ func (o *object) str(key string, required bool) (string, Pos) {
 	return v.Value, posOf(v)
 }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+// validID reports whether s is an id: lower-case letters, digits, '-' and
+// '_', starting with a letter or digit, at most 64 characters.
+func validID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // id reads an identifier: lower-case letters, digits, '-' and '_'.
 func (o *object) id(key string, required bool) (string, Pos) {
 	s, p := o.str(key, required)
-	if s != "" && !idPattern.MatchString(s) {
+	if s != "" && !validID(s) {
 		o.r.errorf(p, "%s: %s %q is not a valid id: use lower-case letters, digits, '-' and '_' (at most 64)", o.what, key, truncate(s, 70))
 	}
 	return s, p
@@ -199,35 +315,56 @@ func (o *object) list(key string, single bool) []*yaml.Node {
 		o.r.errorf(posOf(v), "%s: %q must be a list, found %s", o.what, key, kindName(v))
 		return nil
 	}
-	out := make([]*yaml.Node, 0, len(v.Content))
-	for _, it := range v.Content {
-		out = append(out, resolve(it))
+	for i, it := range v.Content {
+		if it.Kind == yaml.AliasNode {
+			// Copy only when aliases need resolving.
+			out := make([]*yaml.Node, len(v.Content))
+			copy(out, v.Content[:i])
+			for j := i; j < len(v.Content); j++ {
+				out[j] = resolve(v.Content[j])
+			}
+			return out
+		}
 	}
-	return out
+	return v.Content
 }
 
-// strs reads a list of texts.
-func (o *object) strs(key string) ([]string, []Pos) {
-	var out []string
-	var pos []Pos
-	for _, it := range o.list(key, true) {
+// strs reads a list of texts, and returns the nodes they came from (for
+// messages about them), aligned with the texts.
+func (o *object) strs(key string) ([]string, []*yaml.Node) {
+	items := o.list(key, true)
+	if len(items) == 0 {
+		return nil, nil
+	}
+	out := make([]string, 0, len(items))
+	var nodes []*yaml.Node // nil while it would equal items
+	for i, it := range items {
 		if it == nil || it.Kind != yaml.ScalarNode || it.Tag == "!!null" {
 			o.r.errorf(posOf(it), "%s: every item of %q must be text", o.what, key)
+			if nodes == nil {
+				nodes = append(make([]*yaml.Node, 0, len(items)), items[:i]...)
+			}
 			continue
 		}
 		out = append(out, it.Value)
-		pos = append(pos, posOf(it))
+		if nodes != nil {
+			nodes = append(nodes, it)
+		}
 	}
-	return out, pos
+	if nodes == nil {
+		nodes = items
+	}
+	return out, nodes
 }
 
 // finish reports every field that was present but never asked for.
 func (o *object) finish() {
-	for _, k := range o.keys {
-		if o.usedOK[k.Value] {
+	for i := 0; i < o.pairs(); i++ {
+		if o.isUsed(i) {
 			continue
 		}
-		known := slices.Clone(o.asked)
+		k := o.keyAt(i)
+		known := slices.Clone(o.asked[:o.nAsked])
 		slices.Sort(known)
 		known = slices.Compact(known)
 		msg := fmt.Sprintf("%s: unknown field %q", o.what, k.Value)
@@ -250,10 +387,13 @@ func vocab[T ~string](r *reader, p Pos, s string, parse func(string) (T, error))
 
 // vocabs reads a list of vocabulary words.
 func vocabs[T ~string](o *object, key string, parse func(string) (T, error)) []T {
-	ss, ps := o.strs(key)
-	var out []T
+	ss, ns := o.strs(key)
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]T, 0, len(ss))
 	for i, s := range ss {
-		if v, ok := vocab(o.r, ps[i], s, parse); ok {
+		if v, ok := vocab(o.r, posOf(ns[i]), s, parse); ok {
 			out = append(out, v)
 		}
 	}

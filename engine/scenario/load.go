@@ -36,7 +36,7 @@ func parse(name string, data []byte, c *compiler) (Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrorList{{File: name, Line: 1, Col: 1, Msg: "file is empty; a scenario starts with `kind: roleplay` or `kind: case`"}}
 	}
-	doc, extra, err := decodeYAML(data)
+	doc, extra, err := decodeYAML(data, c.arena)
 	if err != nil {
 		return nil, ErrorList{yamlError(name, err)}
 	}
@@ -52,15 +52,15 @@ func parse(name string, data []byte, c *compiler) (Scenario, error) {
 		r.errorf(posOf(root), "a scenario file must be a mapping of fields starting with `kind: roleplay` or `kind: case`")
 		return nil, r.errs.Err()
 	}
-	top := r.object(root, "scenario")
-	meta := r.meta(top)
+	top := r.object(root, newLabel("scenario", "", 0))
+	meta := r.meta(&top)
 	meta.File = name
 	var sc Scenario
 	switch meta.Kind {
 	case KindRoleplay:
-		sc = r.roleplay(top, meta, c)
+		sc = r.roleplay(&top, meta, c)
 	case KindCase:
-		sc = r.practiceCase(top, meta)
+		sc = r.practiceCase(&top, meta)
 	}
 	top.finish()
 	if err := r.errs.Err(); err != nil {
@@ -73,12 +73,15 @@ func parse(name string, data []byte, c *compiler) (Scenario, error) {
 // second one follows. The YAML library has panicked on hostile input in
 // the past; a bad file must never take the process down, so a panic in it
 // is turned into an error here, and only here.
-func decodeYAML(data []byte) (doc, extra *yaml.Node, err error) {
+func decodeYAML(data []byte, arena *nodeArena) (doc, extra *yaml.Node, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			doc, extra, err = nil, nil, fmt.Errorf("could not read this file as YAML (%v)", p)
 		}
 	}()
+	if fast, ok := arena.parse(data); ok {
+		return fast, nil, nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	doc = new(yaml.Node)
 	if err := dec.Decode(doc); err != nil {
@@ -141,7 +144,7 @@ func (r *reader) meta(top *object) Meta {
 	if cv := top.node("client"); cv == nil {
 		top.missing("client", " (name, age and situation of the person in the scenario)")
 	} else {
-		o := r.object(cv, "client")
+		o := r.object(cv, newLabel("client", "", 0))
 		m.Client.Name, _ = o.str("name", true)
 		var ap Pos
 		m.Client.Age, ap = o.integer("age", true, 0)

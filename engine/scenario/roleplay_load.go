@@ -38,7 +38,7 @@ func keys(set map[string]bool) string {
 // known; it is compiled once the whole file has been read.
 type pendingCond struct {
 	node *yaml.Node
-	what string
+	what label
 	set  func(*Cond)
 }
 
@@ -57,13 +57,17 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 	} else if mv.Kind != yaml.MappingNode {
 		r.errorf(posOf(mv), "meters must be a mapping from meter name to {start, min, max}, found %s", kindName(mv))
 	} else {
-		mo := r.object(mv, "meters")
-		for _, k := range mo.keys {
+		mo := r.object(mv, newLabel("meters", "", 0))
+		for i := 0; i < mo.pairs(); i++ {
+			k := mo.keyAt(i)
+			if k == nil || k.Kind != yaml.ScalarNode || mo.isUsedDup(i) {
+				continue // reported when the mapping was read
+			}
 			name := k.Value
-			if !idPattern.MatchString(name) {
+			if !validID(name) {
 				r.errorf(posOf(k), "meter name %q is not a valid id: use lower-case letters, digits, '-' and '_'", name)
 			}
-			o := r.object(mo.node(name), fmt.Sprintf("meter %q", name))
+			o := r.object(mo.node(name), newLabel("meter", name, 0))
 			m := Meter{Name: name, Pos: posOf(k)}
 			m.Label, _ = o.str("label", false)
 			var sp Pos
@@ -88,11 +92,11 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 
 	// Hidden strengths.
 	for i, sv := range top.list("strengths", false) {
-		o := r.object(sv, fmt.Sprintf("strength %d", i+1))
+		o := r.object(sv, newLabel("strength", "", i+1))
 		s := Strength{Pos: posOf(sv)}
 		s.ID, _ = o.id("id", true)
 		if s.ID != "" {
-			o.what = fmt.Sprintf("strength %q", s.ID)
+			o.what.withID(s.ID)
 			if n.strengths[s.ID] {
 				r.errorf(s.Pos, "duplicate strength id %q; strength ids must be unique within a scenario", s.ID)
 			}
@@ -106,7 +110,7 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 		s.Hint, _ = o.str("hint", false)
 		if w := o.node("revealed_by"); w != nil {
 			idx := len(rp.Strengths)
-			pending = append(pending, pendingCond{w, o.what + " revealed_by", func(c *Cond) { rp.Strengths[idx].RevealedBy = c }})
+			pending = append(pending, pendingCond{w, o.what.under("revealed_by", 0), func(c *Cond) { rp.Strengths[idx].RevealedBy = c }})
 		}
 		o.finish()
 		rp.Strengths = append(rp.Strengths, s)
@@ -117,12 +121,13 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 	if top.node("beats") == nil {
 		top.missing("beats", " (a role play needs at least one beat)")
 	}
+	rp.Beats = make([]*Beat, 0, len(beatList))
 	for i, bv := range beatList {
-		o := r.object(bv, fmt.Sprintf("beat %d", i+1))
+		o := r.object(bv, newLabel("beat", "", i+1))
 		b := &Beat{Pos: posOf(bv)}
 		b.ID, _ = o.id("id", true)
 		if b.ID != "" {
-			o.what = fmt.Sprintf("beat %q", b.ID)
+			o.what.withID(b.ID)
 			if n.beats[b.ID] {
 				r.errorf(b.Pos, "duplicate beat id %q; beat ids must be unique within a scenario", b.ID)
 			}
@@ -141,13 +146,17 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 		if len(b.Lines) == 0 {
 			r.errorf(b.Pos, "%s has no client line: add `line: ...` (or `lines:` with variants)", o.what)
 		}
-		b.Risk = vocabs(o, "risk", sbcm.ParseRisk)
-		for j, ov := range o.list("options", false) {
-			b.Options = append(b.Options, r.option(ov, fmt.Sprintf("%s option %d", o.what, j+1)))
+		b.Risk = vocabs(&o, "risk", sbcm.ParseRisk)
+		optNodes := o.list("options", false)
+		b.Options = make([]Option, 0, len(optNodes))
+		for j, ov := range optNodes {
+			b.Options = append(b.Options, r.option(ov, o.what.under("option", j+1)))
 		}
 		b.End, _ = o.id("end", false)
-		for j, tv := range o.list("transitions", false) {
-			to := r.object(tv, fmt.Sprintf("%s transition %d", o.what, j+1))
+		trNodes := o.list("transitions", false)
+		b.Transitions = make([]Transition, 0, len(trNodes))
+		for j, tv := range trNodes {
+			to := r.object(tv, o.what.under("transition", j+1))
 			t := Transition{Pos: posOf(tv)}
 			t.Goto, _ = to.id("goto", true)
 			t.Effects = r.effects(to.node("effects"), to.what, n)
@@ -178,11 +187,11 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 		top.missing("outcomes", " (name at least one way the role play can end)")
 	}
 	for i, ov := range top.list("outcomes", false) {
-		o := r.object(ov, fmt.Sprintf("outcome %d", i+1))
+		o := r.object(ov, newLabel("outcome", "", i+1))
 		out := Outcome{Pos: posOf(ov)}
 		out.ID, _ = o.id("id", true)
 		if out.ID != "" {
-			o.what = fmt.Sprintf("outcome %q", out.ID)
+			o.what.withID(out.ID)
 			if outcomes[out.ID] {
 				r.errorf(out.Pos, "duplicate outcome id %q", out.ID)
 			}
@@ -204,7 +213,7 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 
 	// End rules.
 	if ev := top.node("end"); ev != nil {
-		o := r.object(ev, "end")
+		o := r.object(ev, newLabel("end", "", 0))
 		rp.End.Pos = posOf(ev)
 		rp.End.MaxTurns, _ = o.integer("max_turns", false, 0)
 		var op Pos
@@ -219,7 +228,7 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 			r.errorf(op, "end: on_max_turns is set but max_turns is not")
 		}
 		for i, rv := range o.list("rules", false) {
-			ro := r.object(rv, fmt.Sprintf("end rule %d", i+1))
+			ro := r.object(rv, newLabel("end rule", "", i+1))
 			rule := EndRule{Pos: posOf(rv)}
 			rule.Outcome, _ = ro.id("outcome", true)
 			rule.Line, _ = ro.str("line", false)
@@ -245,7 +254,7 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 	return rp
 }
 
-func (r *reader) option(v *yaml.Node, what string) Option {
+func (r *reader) option(v *yaml.Node, what label) Option {
 	o := r.object(v, what)
 	opt := Option{Pos: posOf(v)}
 	opt.Text, _ = o.str("text", true)
@@ -253,22 +262,26 @@ func (r *reader) option(v *yaml.Node, what string) Option {
 	if f != "" {
 		opt.Focus, _ = vocab(r, fp, f, sbcm.ParseFocus)
 	}
-	opt.Skills = sbcm.SortSkills(vocabs(o, "skills", sbcm.ParseSkill))
-	opt.Domains = sbcm.SortDomains(vocabs(o, "domains", sbcm.ParseDomain))
+	opt.Skills = sbcm.SortSkills(vocabs(&o, "skills", sbcm.ParseSkill))
+	opt.Domains = sbcm.SortDomains(vocabs(&o, "domains", sbcm.ParseDomain))
 	opt.Note, _ = o.str("note", false)
 	o.finish()
 	return opt
 }
 
-func (r *reader) effects(v *yaml.Node, what string, n *names) Effects {
+func (r *reader) effects(v *yaml.Node, what label, n *names) Effects {
 	var e Effects
 	if v == nil {
 		return e
 	}
-	o := r.object(v, what+" effects")
+	o := r.object(v, what.under("effects", 0))
 	if mv := o.node("meters"); mv != nil {
-		mo := r.object(mv, what+" effects meters")
-		for _, k := range mo.keys {
+		mo := r.object(mv, what.under("effects meters", 0))
+		for i := 0; i < mo.pairs(); i++ {
+			k := mo.keyAt(i)
+			if k == nil || k.Kind != yaml.ScalarNode || mo.isUsedDup(i) {
+				continue // reported when the mapping was read
+			}
 			d, dp := mo.integer(k.Value, false, 0)
 			if !n.meters[k.Value] {
 				r.errorf(posOf(k), "%s: unknown meter %q%s; declared meters: %s", what, k.Value, suggest(k.Value, n.meters), keys(n.meters))
@@ -279,18 +292,18 @@ func (r *reader) effects(v *yaml.Node, what string, n *names) Effects {
 			e.Meters = append(e.Meters, MeterDelta{k.Value, d})
 		}
 	}
-	var ps []Pos
-	e.Reveal, ps = o.strs("reveal")
+	var ns []*yaml.Node
+	e.Reveal, ns = o.strs("reveal")
 	for i, s := range e.Reveal {
 		if !n.strengths[s] {
-			r.errorf(ps[i], "%s: reveal names unknown strength %q%s; this scenario's strengths: %s", what, s, suggest(s, n.strengths), keys(n.strengths))
+			r.errorf(posOf(ns[i]), "%s: reveal names unknown strength %q%s; this scenario's strengths: %s", what, s, suggest(s, n.strengths), keys(n.strengths))
 		}
 	}
 	for _, key := range []string{"flags", "clear"} {
-		ss, ps := o.strs(key)
+		ss, ns := o.strs(key)
 		for i, s := range ss {
-			if !idPattern.MatchString(s) {
-				r.errorf(ps[i], "%s: flag %q is not a valid name: use lower-case letters, digits, '-' and '_'", what, s)
+			if !validID(s) {
+				r.errorf(posOf(ns[i]), "%s: flag %q is not a valid name: use lower-case letters, digits, '-' and '_'", what, s)
 			}
 			if key == "flags" {
 				n.flags[s] = true

@@ -3,6 +3,8 @@ package score
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -50,4 +52,32 @@ func ReadCorpus(r io.Reader, name string) ([]Example, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return out, nil
+}
+
+// HeldOut reports whether an utterance belongs to the held-out split. The
+// split is a function of the text alone (a hash of its normalised words),
+// so it never changes as the corpus grows, the same words can never sit on
+// both sides, and anyone can check which side a line belongs on.
+func HeldOut(text string) bool {
+	sum := sha256.Sum256([]byte(normaliseForSplit(text)))
+	return binary.BigEndian.Uint32(sum[:4])%4 == 0
+}
+
+// normaliseForSplit lower-cases text and turns every run of characters
+// other than a-z and 0-9 into one space.
+func normaliseForSplit(text string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(text) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		space = true
+	}
+	return b.String()
 }

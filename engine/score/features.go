@@ -39,6 +39,10 @@ type analysis struct {
 	ctxMatch []match
 	// names collects feature names when training.
 	names []string
+	// nUtt is how many of feats describe the whole utterance; the rest
+	// describe its statements, one range each, for the clause model.
+	nUtt         int
+	clauseRanges [][2]int
 	// hashes is scratch space for deduplicating features.
 	hashes []uint64
 	// ctxOverlap counts the utterance's content words found in the context.
@@ -52,6 +56,8 @@ func (a *analysis) reset() {
 	a.ctxToks, a.ctxCl, a.ctxMatch = a.ctxToks[:0], a.ctxCl[:0], a.ctxMatch[:0]
 	a.names = a.names[:0]
 	a.ctxOverlap = 0
+	a.nUtt = 0
+	a.clauseRanges = a.clauseRanges[:0]
 }
 
 // emit adds the feature named by the concatenation of parts.
@@ -90,8 +96,121 @@ var smallInts = [...]string{"0", "1", "2", "3"}
 // what the client said.
 var stopContext = map[string]bool{"the": true, "a": true, "an": true, "and": true, "or": true, "but": true, "to": true, "of": true, "in": true, "on": true, "at": true, "for": true, "it": true, "is": true, "are": true, "was": true, "be": true, "i": true, "you": true, "me": true, "my": true, "your": true, "that": true, "this": true, "what": true, "do": true, "not": true, "so": true, "with": true, "just": true, "have": true, "like": true, "all": true, "about": true, "if": true, "can": true, "will": true, "would": true, "am": true, "he": true, "she": true, "they": true, "we": true, "there": true, "get": true, "know": true, "did": true, "how": true}
 
-// features turns an analysed utterance (and its context) into a.feats.
+// features turns an analysed utterance (and its context) into a.feats:
+// first the utterance's, then each statement's for the clause model.
 func (lx *Lexicon) features(a *analysis, hasContext, training bool) {
+	lx.utteranceFeatures(a, hasContext, training)
+	a.nUtt = len(a.feats)
+	for ci := range a.clauses {
+		if a.clauses[ci].question {
+			continue
+		}
+		start := len(a.feats)
+		lx.clauseFeatures(a, ci, hasContext, training)
+		a.clauseRanges = append(a.clauseRanges, [2]int{start, len(a.feats)})
+	}
+}
+
+// clauseFeatures describes one statement: its words, how it starts, the
+// lexicon's families in it, who it is about, where it sits, and how much
+// of the client's line it takes up. Names start with "r:".
+func (lx *Lexicon) clauseFeatures(a *analysis, ci int, hasContext, training bool) {
+	toks, c := a.toks, a.clauses[ci]
+	a.emit(-1, -1, training, "r:bias")
+	words, you, me, items, overlap := 0, 0, 0, 0, 0
+	prev := -1
+	first, second := -1, -1
+	for k := c.from; k < c.to; k++ {
+		t := &toks[k]
+		if t.punct {
+			if t.text == "," || t.text == ";" {
+				items++
+			}
+			prev = -1
+			continue
+		}
+		words++
+		if first < 0 {
+			first = k
+		} else if second < 0 {
+			second = k
+		}
+		switch t.text {
+		case "you", "your", "yourself":
+			you++
+		case "i", "me", "my", "we", "us", "our":
+			me++
+		case "and":
+			items++
+		}
+		neg := ""
+		if t.neg {
+			neg = "!"
+		}
+		a.emit(k, k+1, training, "r:w:", neg, t.text)
+		if prev >= 0 {
+			a.emit(prev, k+1, training, "r:b:", neg, toks[prev].text, " ", t.text)
+		}
+		prev = k
+		if hasContext && !stopContext[t.text] && len(t.text) >= 3 {
+			for _, x := range a.ctxToks {
+				if x.text == t.text {
+					overlap++
+					break
+				}
+			}
+		}
+	}
+	if first >= 0 {
+		a.emit(first, first+1, training, "r:start:", toks[first].text)
+		if second >= 0 {
+			a.emit(first, second+1, training, "r:start2:", toks[first].text, " ", toks[second].text)
+		}
+	}
+	a.emit(-1, -1, training, "r:len:", lengthBucket(words))
+	a.emit(-1, -1, training, "r:items:", smallInts[min(items, 3)])
+	switch {
+	case you > 0 && me == 0:
+		a.emit(-1, -1, training, "r:who:you")
+	case me > 0 && you == 0:
+		a.emit(-1, -1, training, "r:who:me")
+	case me > 0:
+		a.emit(-1, -1, training, "r:who:both")
+	default:
+		a.emit(-1, -1, training, "r:who:other")
+	}
+	switch {
+	case len(a.clauses) == 1:
+		a.emit(-1, -1, training, "r:pos:only")
+	case ci == 0:
+		a.emit(-1, -1, training, "r:pos:first")
+	case ci == len(a.clauses)-1:
+		a.emit(-1, -1, training, "r:pos:last")
+	default:
+		a.emit(-1, -1, training, "r:pos:mid")
+	}
+	if ci+1 < len(a.clauses) && a.clauses[ci+1].question {
+		a.emit(-1, -1, training, "r:nextq")
+	}
+	if hasContext {
+		a.emit(-1, -1, training, "r:ov:", smallInts[min(overlap, 3)])
+	} else {
+		a.emit(-1, -1, training, "r:ctx:none")
+	}
+	for _, m := range a.matches {
+		if m.clause != ci {
+			continue
+		}
+		if m.neg {
+			a.emit(m.from, m.to, training, "r:fam!:", lx.Families[m.family].Name)
+		} else {
+			a.emit(m.from, m.to, training, "r:fam:", lx.Families[m.family].Name)
+		}
+	}
+}
+
+// utteranceFeatures describes the utterance as a whole.
+func (lx *Lexicon) utteranceFeatures(a *analysis, hasContext, training bool) {
 	toks, clauses := a.toks, a.clauses
 	a.emit(-1, -1, training, "bias")
 	words := 0
@@ -138,9 +257,13 @@ func (lx *Lexicon) features(a *analysis, hasContext, training bool) {
 			a.emit(i, i+1, training, "L:w:", neg, t.text)
 		}
 		if prev >= 0 && toks[prev].clause == t.clause {
-			a.emit(prev, i+1, training, "b:", toks[prev].text, " ", t.text)
+			bneg := neg
+			if toks[prev].neg {
+				bneg = "!"
+			}
+			a.emit(prev, i+1, training, "b:", bneg, toks[prev].text, " ", t.text)
 			if final {
-				a.emit(prev, i+1, training, "L:b:", toks[prev].text, " ", t.text)
+				a.emit(prev, i+1, training, "L:b:", bneg, toks[prev].text, " ", t.text)
 			}
 		}
 		prev = i

@@ -22,11 +22,20 @@ type Family struct {
 	Risk sbcm.Risk `yaml:"risk"`
 	// Domain is set on life-domain vocabularies.
 	Domain sbcm.Domain `yaml:"domain"`
+	// Decides lists labels (a focus and/or skills) the family settles on
+	// its own: its cues are precise enough that the model's view does not
+	// overrule them. A focus is decided only when nothing in the final
+	// clause points to a deficit.
+	Decides []string `yaml:"decides"`
 	// Tip names the tip shown when this family drives a deficit label.
 	Tip  string   `yaml:"tip"`
 	Cues []string `yaml:"cues"`
 	// About says what the family is for; it is documentation only.
 	About string `yaml:"about"`
+
+	// decideFocus and decideSkills are Decides, parsed once.
+	decideFocus  sbcm.Focus
+	decideSkills []sbcm.Skill
 }
 
 type lexiconFile struct {
@@ -113,11 +122,18 @@ func LoadLexicon(fsys fs.FS, name string, vocab []string) (*Lexicon, error) {
 			return nil, fmt.Errorf("%s: family %q appears twice", name, f.Name)
 		}
 		lx.byName[f.Name] = fi
-		for _, s := range f.Signals {
+		for _, s := range append(slices.Clone(f.Signals), f.Decides...) {
 			if _, err := sbcm.ParseFocus(s); err != nil {
 				if _, err2 := sbcm.ParseSkill(s); err2 != nil {
 					return nil, fmt.Errorf("%s: family %q: signal %q is neither a focus nor a skill", name, f.Name, s)
 				}
+			}
+		}
+		for _, d := range f.Decides {
+			if sk, err := sbcm.ParseSkill(d); err == nil {
+				lx.Families[fi].decideSkills = append(lx.Families[fi].decideSkills, sk)
+			} else {
+				lx.Families[fi].decideFocus = sbcm.Focus(d)
 			}
 		}
 		if f.Risk != "" {

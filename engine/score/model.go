@@ -15,11 +15,14 @@ import (
 	"oasis/engine/sbcm"
 )
 
-// The model's outputs: four focus scores (a softmax over them), then one
-// logistic score per skill.
+// The model's outputs: four focus scores (a softmax over them), one
+// logistic score per skill, and the clause model's reflection score.
 const (
-	nFocus = 4
-	nOut   = nFocus + 9
+	nFocus    = 4
+	nSkills   = 9
+	nUttOut   = nFocus + nSkills
+	outClause = nUttOut
+	nOut      = nUttOut + 1
 )
 
 // Model is the statistical layer: a linear model over hashed features.
@@ -49,10 +52,8 @@ type TrainConfig struct {
 	// SkillRate and SkillL2 are the rate and decay for the skill outputs
 	// (defaults 0.2 and 3e-4).
 	SkillRate, SkillL2 float64
-	// Prior is the weight a lexicon family starts with for each label it
-	// signals, and is pulled back towards, so that what the lexicon knows
-	// holds where the corpus is thin (default 0.01).
-	Prior float64
+	// SkillLexicalL2 is LexicalL2 for the skill outputs (default: the same).
+	SkillLexicalL2 float64
 	// LexicalL2 multiplies the weight decay of word and word-pair
 	// features, so that the model leans on the lexicon and the shape of
 	// the utterance more than on memorised wording (default 4).
@@ -76,11 +77,11 @@ func (c *TrainConfig) defaults() {
 	if c.Seed == 0 {
 		c.Seed = 1
 	}
-	if c.Prior == 0 {
-		c.Prior = 0.01
-	}
 	if c.LexicalL2 == 0 {
 		c.LexicalL2 = 4
+	}
+	if c.SkillLexicalL2 == 0 {
+		c.SkillLexicalL2 = c.LexicalL2
 	}
 	if c.SkillRate == 0 {
 		c.SkillRate = 0.2
@@ -94,12 +95,6 @@ func (c *TrainConfig) defaults() {
 // deterministic: the same examples and config give the same weights.
 func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 	cfg.defaults()
-	familyIndex = func(name string) int {
-		if i, ok := lx.byName[name]; ok {
-			return i
-		}
-		return -1
-	}
 	type row struct {
 		idx    []int32
 		focus  int
@@ -107,22 +102,29 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 	}
 	counts := map[string]int{}
 	extracted := make([][]string, len(examples))
+	clauseNames := make([][][]string, len(examples))
 	a := &analysis{}
-	for i, ex := range examples {
-		a.reset()
-		lx.analyse(a, ex.Text, ex.Context, true)
-		names := slices.Clone(a.names)
+	uniq := func(names []string) []string {
+		names = slices.Clone(names)
 		slices.Sort(names)
 		names = slices.Compact(names)
 		for _, n := range names {
 			counts[n]++
 		}
-		extracted[i] = names
+		return names
+	}
+	for i, ex := range examples {
+		a.reset()
+		lx.analyse(a, ex.Text, ex.Context, true)
+		extracted[i] = uniq(a.names[:a.nUtt])
+		for _, r := range a.clauseRanges {
+			clauseNames[i] = append(clauseNames[i], uniq(a.names[r[0]:r[1]]))
+		}
 	}
 	m := &Model{index: map[uint64]int32{}}
 	keys := make([]string, 0, len(counts))
 	for n, c := range counts {
-		if c >= cfg.MinSeen || !strings.HasPrefix(n, "w:") && !strings.HasPrefix(n, "b:") && !strings.HasPrefix(n, "L:") && !strings.HasPrefix(n, "ctx:risk&w:") {
+		if c >= cfg.MinSeen || !isLexical(n) {
 			keys = append(keys, n)
 		}
 	}
@@ -146,29 +148,14 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 	}
 	nf := len(m.names)
 	decay := make([]float64, nf)
+	skillDecay := make([]float64, nf)
 	for i, n := range m.names {
-		decay[i] = 1
+		decay[i], skillDecay[i] = 1, 1
 		if isLexical(n) {
-			decay[i] = cfg.LexicalL2
+			decay[i], skillDecay[i] = cfg.LexicalL2, cfg.SkillLexicalL2
 		}
 	}
 	w := make([]float64, nf*nOut)
-	prior := make([]float64, nf*nOut)
-	for i, n := range m.names {
-		fam := familyOf(n)
-		if fam < 0 {
-			continue
-		}
-		for _, sig := range lx.Families[fam].Signals {
-			if o := slices.Index(sbcm.Foci, sbcm.Focus(sig)); o >= 0 {
-				prior[i*nOut+o] = cfg.Prior
-			}
-			if o := slices.Index(sbcm.Skills, sbcm.Skill(sig)); o >= 0 {
-				prior[i*nOut+nFocus+o] = cfg.Prior
-			}
-		}
-	}
-	copy(w, prior)
 	g2 := make([]float64, nf*nOut)
 	order := make([]int, len(rows))
 	for i := range order {
@@ -186,12 +173,12 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 			}
 			for _, j := range r.idx {
 				base := int(j) * nOut
-				for o := 0; o < nOut; o++ {
+				for o := 0; o < nUttOut; o++ {
 					p[o] += w[base+o]
 				}
 			}
 			softmax(p[:nFocus])
-			for o := nFocus; o < nOut; o++ {
+			for o := nFocus; o < nUttOut; o++ {
 				p[o] = sigmoid(p[o])
 			}
 			for o := 0; o < nFocus; o++ {
@@ -200,7 +187,7 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 					grad[o] -= 1
 				}
 			}
-			for o := nFocus; o < nOut; o++ {
+			for o := nFocus; o < nUttOut; o++ {
 				grad[o] = p[o]
 				if r.skills[o-nFocus] {
 					grad[o] -= 1
@@ -208,18 +195,19 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 			}
 			for _, j := range r.idx {
 				base := int(j) * nOut
-				for o := 0; o < nOut; o++ {
-					rate, l2 := cfg.Rate, cfg.L2
+				for o := 0; o < nUttOut; o++ {
+					rate, l2 := cfg.Rate, cfg.L2*decay[j]
 					if o >= nFocus {
-						rate, l2 = cfg.SkillRate, cfg.SkillL2
+						rate, l2 = cfg.SkillRate, cfg.SkillL2*skillDecay[j]
 					}
-					gi := grad[o] + l2*decay[j]*(w[base+o]-prior[base+o])
+					gi := grad[o] + l2*w[base+o]
 					g2[base+o] += gi * gi
 					w[base+o] -= rate * gi / (math.Sqrt(g2[base+o]) + 1e-8)
 				}
 			}
 		}
 	}
+	trainClauses(cfg, m, examples, clauseNames, w, g2, skillDecay, rng)
 	m.w = make([]float32, len(w))
 	for i, v := range w {
 		m.w[i] = float32(v)
@@ -228,24 +216,96 @@ func Train(lx *Lexicon, examples []Example, cfg TrainConfig) *Model {
 	return m
 }
 
-var familyIndex func(string) int
-
-// familyOf returns the lexicon family a feature names ("fam:x", "Lfam:x",
-// "sfam:x", "qfam:x"), or -1. Negated ("fam!:x") and context features have
-// no prior.
-func familyOf(name string) int {
-	for _, p := range []string{"fam:", "Lfam:", "sfam:", "qfam:"} {
-		if rest, ok := strings.CutPrefix(name, p); ok {
-			return familyIndex(rest)
+// trainClauses fits the clause model: the chance that one statement of an
+// utterance is a reflection. The corpus labels whole utterances, so an
+// utterance without a reflection makes all its statements negatives, one
+// with a single statement makes it a positive, and one with several is
+// settled after a first fit by taking its most reflection-like statement.
+func trainClauses(cfg TrainConfig, m *Model, examples []Example, clauses [][][]string, w, g2, decay []float64, rng *rand.Rand) {
+	type inst struct {
+		idx []int32
+		pos bool
+	}
+	index := func(names []string) []int32 {
+		var idx []int32
+		for _, n := range names {
+			if j, ok := m.index[hashName(n)]; ok {
+				idx = append(idx, j)
+			}
+		}
+		return idx
+	}
+	score := func(idx []int32) float64 {
+		z := 0.0
+		for _, j := range idx {
+			z += w[int(j)*nOut+outClause]
+		}
+		return z
+	}
+	var sure []inst
+	var unsure [][][]int32 // positives with several statements
+	for i, ex := range examples {
+		refl := slices.Contains(ex.Skills, sbcm.Reflection)
+		switch {
+		case !refl:
+			for _, c := range clauses[i] {
+				sure = append(sure, inst{index(c), false})
+			}
+		case len(clauses[i]) == 1:
+			sure = append(sure, inst{index(clauses[i][0]), true})
+		case len(clauses[i]) > 1:
+			var cs [][]int32
+			for _, c := range clauses[i] {
+				cs = append(cs, index(c))
+			}
+			unsure = append(unsure, cs)
 		}
 	}
-	return -1
+	fit := func(data []inst) {
+		order := make([]int, len(data))
+		for i := range order {
+			order[i] = i
+		}
+		for epoch := 0; epoch < cfg.Epochs; epoch++ {
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			for _, k := range order {
+				d := &data[k]
+				g := sigmoid(score(d.idx))
+				if d.pos {
+					g--
+				}
+				for _, j := range d.idx {
+					at := int(j)*nOut + outClause
+					gi := g + cfg.SkillL2*decay[j]*w[at]
+					g2[at] += gi * gi
+					w[at] -= cfg.SkillRate * gi / (math.Sqrt(g2[at]) + 1e-8)
+				}
+			}
+		}
+	}
+	fit(sure)
+	data := slices.Clone(sure)
+	for _, cs := range unsure {
+		best := 0
+		for k := range cs {
+			if score(cs[k]) > score(cs[best]) {
+				best = k
+			}
+		}
+		data = append(data, inst{cs[best], true})
+	}
+	for i := range w {
+		if i%nOut == outClause {
+			w[i], g2[i] = 0, 0
+		}
+	}
+	fit(data)
 }
 
 // isLexical reports whether a feature is a word or word pair (as opposed
 // to a lexicon family or the shape of the utterance).
 func isLexical(name string) bool {
-	for _, p := range []string{"w:", "b:", "L:w:", "L:b:", "ctx:risk&w:"} {
+	for _, p := range []string{"w:", "b:", "L:w:", "L:b:", "ctx:risk&w:", "r:w:", "r:b:"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -277,28 +337,45 @@ func (m *Model) predict(a *analysis) {
 	}
 	// Features are present or absent, as in training: a word said six
 	// times counts once.
-	a.hashes = a.hashes[:0]
-	for _, f := range a.feats {
-		a.hashes = append(a.hashes, f.h)
-	}
-	slices.Sort(a.hashes)
-	for i, h := range a.hashes {
-		if i > 0 && a.hashes[i-1] == h {
-			continue
-		}
+	for _, h := range m.unique(a, a.feats[:a.nUtt]) {
 		j := m.table.get(h)
 		if j < 0 {
 			continue
 		}
-		row := m.w[int(j)*nOut : int(j)*nOut+nOut]
+		row := m.w[int(j)*nOut : int(j)*nOut+nUttOut]
 		for o, v := range row {
 			a.scores[o] += float64(v)
 		}
 	}
 	softmax(a.scores[:nFocus])
-	for o := nFocus; o < nOut; o++ {
+	for o := nFocus; o < nUttOut; o++ {
 		a.scores[o] = sigmoid(a.scores[o])
 	}
+	// The clause model: the most reflection-like statement.
+	best := math.Inf(-1)
+	for _, r := range a.clauseRanges {
+		z := 0.0
+		for _, h := range m.unique(a, a.feats[r[0]:r[1]]) {
+			if j := m.table.get(h); j >= 0 {
+				z += float64(m.w[int(j)*nOut+outClause])
+			}
+		}
+		best = max(best, z)
+	}
+	a.scores[outClause] = 0
+	if len(a.clauseRanges) > 0 {
+		a.scores[outClause] = sigmoid(best)
+	}
+}
+
+// unique returns the distinct hashes of feats, in a.hashes.
+func (m *Model) unique(a *analysis, feats []feat) []uint64 {
+	a.hashes = a.hashes[:0]
+	for _, f := range feats {
+		a.hashes = append(a.hashes, f.h)
+	}
+	slices.Sort(a.hashes)
+	return slices.Compact(a.hashes)
 }
 
 // weight returns feature f's weight for output o, or 0 when unknown.
@@ -326,7 +403,7 @@ func (m *Model) Vocabulary() []string {
 // change no decision and would only make the file bigger.
 const minWeight = 0.01
 
-const weightsHeader = "# oasis scorer weights v1: feature, then 4 focus weights (strengths deficit neutral safety) and 9 skill weights (open-question closed-question reflection affirmation summary inform advice confront autonomy)"
+const weightsHeader = "# oasis scorer weights v2: feature, then 4 focus weights (strengths deficit neutral safety), 9 skill weights (open-question closed-question reflection affirmation summary inform advice confront autonomy) and the clause model's reflection weight"
 
 // WriteTo writes the model as tab-separated text, one feature a line,
 // dropping weights too small to matter.

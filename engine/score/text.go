@@ -296,7 +296,8 @@ var subjects = map[string]bool{"you": true, "i": true, "we": true, "he": true, "
 // question when it opens the way questions do ("wat did u get", "do you
 // want"), and does not end in a full stop.
 func looksLikeQuestion(c []token) bool {
-	var w []string
+	var buf [3]string
+	w := buf[:0]
 	stopped := false
 	for _, t := range c {
 		if t.punct {

@@ -25,6 +25,7 @@ func fastParse(data []byte) (doc *yaml.Node, ok bool) {
 // until the file has been read into a Scenario. Memory comes in chunks
 // that are kept for the next file.
 type nodeArena struct {
+	lines []fastLine
 	nodes [][]yaml.Node
 	ptrs  [][]*yaml.Node
 	// next are the indexes of the next unused chunks.
@@ -60,8 +61,8 @@ func (a *nodeArena) ptrChunk(n int) []*yaml.Node {
 // are overwritten.
 func (a *nodeArena) parse(data []byte) (doc *yaml.Node, ok bool) {
 	a.nextNodes, a.nextPtrs = 0, 0
-	p := &fastParser{src: string(data), arena: a}
-	p.lines = make([]fastLine, 0, 1+strings.Count(p.src, "\n"))
+	p := &fastParser{src: string(data), arena: a, lines: a.lines[:0]}
+	defer func() { a.lines = p.lines[:0] }()
 	if !p.split() {
 		return nil, false
 	}
@@ -279,26 +280,24 @@ func (p *fastParser) valueBelow(ind int, ofKey bool) (*yaml.Node, bool) {
 // splitKey splits "key: rest" or "key:" into its key and the rest after the
 // colon. Keys are plain words; anything fancier is left to yaml.v3.
 func splitKey(t string) (key, rest string, ok bool) {
-	if t == "" || strings.ContainsAny(t[:1], "-?:,[]{}#&*!|>'\"%@`") {
+	if t == "" || strings.IndexByte("-?:,[]{}#&*!|>'\"%@`", t[0]) >= 0 {
 		return "", "", false
 	}
-	for i := 0; i < len(t); i++ {
-		switch t[i] {
-		case ':':
-			if i+1 == len(t) || t[i+1] == ' ' {
-				key = strings.TrimRight(t[:i], " ")
-				if key == "" || strings.Contains(key, " #") {
-					return "", "", false
-				}
-				return key, t[i+1:], true
-			}
-		case '#':
-			if i > 0 && t[i-1] == ' ' {
+	for off := 0; ; {
+		i := strings.IndexByte(t[off:], ':')
+		if i < 0 {
+			return "", "", false
+		}
+		i += off
+		if i+1 == len(t) || t[i+1] == ' ' {
+			key = strings.TrimRight(t[:i], " ")
+			if key == "" || strings.Contains(key, " #") {
 				return "", "", false
 			}
+			return key, t[i+1:], true
 		}
+		off = i + 1
 	}
-	return "", "", false
 }
 
 // sequence parses a block sequence whose dashes sit at column ind.

@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"fmt"
 	"slices"
 )
 
@@ -10,7 +9,7 @@ import (
 // out, and every run can end.
 func (r *reader) checkRoleplay(rp *Roleplay, outcomes map[string]bool) {
 	usedOutcomes := map[string]bool{}
-	useOutcome := func(id string, p Pos, what string) {
+	useOutcome := func(id string, p Pos, what label) {
 		if id == "" {
 			return
 		}
@@ -24,7 +23,7 @@ func (r *reader) checkRoleplay(rp *Roleplay, outcomes map[string]bool) {
 		beats[b.ID] = true
 	}
 	for _, b := range rp.Beats {
-		what := fmt.Sprintf("beat %q", b.ID)
+		what := newLabel("beat", b.ID, 0)
 		if b.End != "" {
 			useOutcome(b.End, b.Pos, what)
 			if len(b.Transitions) > 0 {
@@ -53,10 +52,10 @@ func (r *reader) checkRoleplay(rp *Roleplay, outcomes map[string]bool) {
 		}
 	}
 	if rp.End.OnMaxTurns != "" {
-		useOutcome(rp.End.OnMaxTurns, rp.End.Pos, "end: on_max_turns")
+		useOutcome(rp.End.OnMaxTurns, rp.End.Pos, newLabel("end: on_max_turns", "", 0))
 	}
 	for i, rule := range rp.End.Rules {
-		useOutcome(rule.Outcome, rule.Pos, fmt.Sprintf("end rule %d", i+1))
+		useOutcome(rule.Outcome, rule.Pos, newLabel("end rule", "", i+1))
 	}
 	for _, o := range rp.Outcomes {
 		if o.ID != "" && !usedOutcomes[o.ID] {

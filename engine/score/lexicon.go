@@ -206,7 +206,7 @@ func (lx *Lexicon) compile(cue string) (*pattern, error) {
 		case "...":
 			p.elems = append(p.elems, elem{kind: '.'})
 			continue
-		case "?", ",", ".":
+		case "?", ",", ".", ":", ";":
 			p.elems = append(p.elems, elem{kind: 'w', alts: []string{f}, glob: []bool{false}, punct: true})
 			continue
 		}
@@ -250,6 +250,7 @@ func (lx *Lexicon) compile(cue string) (*pattern, error) {
 				return nil, fmt.Errorf("%q: write contractions as their own word, not as an alternative", f)
 			}
 			for _, part := range expanded[0] {
+				lx.words.intern[part] = part
 				p.elems = append(p.elems, elem{kind: 'w', alts: []string{part}, glob: []bool{false}})
 			}
 			continue

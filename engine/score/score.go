@@ -25,6 +25,9 @@ type Result struct {
 	Tip string `json:"tip"`
 	// ContextRisk lists the risk cues found in the context line.
 	ContextRisk []sbcm.Risk `json:"-"`
+	// Leanings counts the lexicon's cues for each focus, whatever the
+	// final label (indexed like sbcm.Foci).
+	Leanings [4]int `json:"-"`
 }
 
 // Evidence is a span of the utterance that drove a label: Start and End
@@ -166,6 +169,16 @@ func (s *Scorer) Score(text, context string) Result {
 		res.Skills = slices.DeleteFunc(res.Skills, func(k sbcm.Skill) bool { return k == sbcm.Reflection })
 	}
 	res.Domains = s.domains(a, res.Domains)
+	for _, m := range a.matches {
+		if m.neg {
+			continue
+		}
+		for i, f := range sbcm.Foci {
+			if slices.Contains(s.lx.Families[m.family].Signals, string(f)) {
+				res.Leanings[i]++
+			}
+		}
+	}
 	res.Evidence = s.evidence(a, res, res.Evidence)
 	switch {
 	case len(res.ContextRisk) > 0 && res.Focus != sbcm.Safety:

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), &cli{strings.NewReader(stdin), &out, &errb}, args)
+	return out.String(), errb.String(), code
+}
+
+func TestValidateBundled(t *testing.T) {
+	out, errs, code := runCmd(t, "", "validate")
+	if code != 0 || !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("code %d\n%s%s", code, out, errs)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	bad := "kind: roleplay\nid: Bad Id\ntitle: x\n"
+	os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(bad), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("\x00\x01 not yaml"), 0o644)
+	out, errs, code := runCmd(t, "", "validate", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"a.yaml:2:5: ", "is not a valid id", `missing required field "summary"`, "b.yaml"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "problems in 2 files") {
+		t.Errorf("summary: %q", errs)
+	}
+}
+
+// TestScoreJSONL checks the command-line contract others script against.
+func TestScoreJSONL(t *testing.T) {
+	in := strings.Join([]string{
+		`{"text": "What has helped you get through weeks like this before?"}`,
+		`not json`,
+		`{"text": "Are you thinking about ending your life?", "context": "Some nights I don't want to wake up."}`,
+		`{"context": "no text here"}`,
+		``,
+		`{"text": "Our next meeting is Tuesday."} trailing`,
+		`{"text": "Why did you relapse?"}`,
+	}, "\n")
+	out, errs, code := runCmd(t, in, "score", "--jsonl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 7 {
+		t.Fatalf("%d output lines for 7 input lines:\n%s", len(lines), out)
+	}
+	wantFocus := []string{"strengths", "", "safety", "", "", "", "deficit"}
+	for i, l := range lines {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(l), &obj); err != nil {
+			t.Fatalf("line %d is not JSON: %s", i+1, l)
+		}
+		if wantFocus[i] == "" {
+			if _, ok := obj["error"].(string); !ok {
+				t.Errorf("line %d: want an error object, got %s", i+1, l)
+			}
+			continue
+		}
+		if obj["focus"] != wantFocus[i] {
+			t.Errorf("line %d: focus %v, want %s", i+1, obj["focus"], wantFocus[i])
+		}
+		for _, k := range []string{"skills", "domains", "confidence", "evidence", "tip"} {
+			if _, ok := obj[k]; !ok {
+				t.Errorf("line %d lacks %q: %s", i+1, k, l)
+			}
+		}
+		// The keys come in the documented order.
+		if !strings.HasPrefix(l, `{"focus":`) || strings.Index(l, `"skills"`) > strings.Index(l, `"domains"`) || strings.Index(l, `"evidence"`) > strings.Index(l, `"tip"`) {
+			t.Errorf("line %d keys out of order: %s", i+1, l)
+		}
+	}
+}
+
+func TestScoreOneUtterance(t *testing.T) {
+	out, _, code := runCmd(t, "", "score", "Why did you stop taking your medication?")
+	if code != 0 || !strings.Contains(out, "focus:      deficit") || !strings.Contains(out, "tip:") || !strings.Contains(out, "^^^") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	if _, _, code := runCmd(t, "", "score"); code != 2 {
+		t.Errorf("score with no text: exit %d, want 2", code)
+	}
+}
+
+func TestPlayPiped(t *testing.T) {
+	// Beginner mode by option numbers, then free text, then quit.
+	in := "1\nWhat has helped you keep going on the hard nights?\n/quit\n"
+	out, errs, code := runCmd(t, in, "play", "--beginner", "planning-dev")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"DEV:", "You chose:", "== Report", "Overall:", "Strengths ratio"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	out, _, _ = runCmd(t, "What would make today worth your time, Marcus?\n", "play", "engagement-marcus")
+	if !strings.Contains(out, "→ strengths") || !strings.Contains(out, "Input ended before the role play did") {
+		t.Errorf("free-text play:\n%s", out)
+	}
+	if _, errs, code := runCmd(t, "", "play", "no-such-role-play"); code == 0 || !strings.Contains(errs, "engagement-marcus") {
+		t.Errorf("unknown role play: exit %d, %s", code, errs)
+	}
+	if _, errs, code := runCmd(t, "", "play", "case-roadmap"); code == 0 || !strings.Contains(errs, "practice case") {
+		t.Errorf("a practice case: exit %d, %s", code, errs)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if _, errs, code := runCmd(t, "", "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}

@@ -263,3 +263,15 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestNoAllocationGrowth checks that scoring allocates a small, fixed
+// amount per call (the result's own slices), however many calls are made:
+// the working memory is pooled and reused.
+func TestNoAllocationGrowth(t *testing.T) {
+	s := scorer(t)
+	first := testing.AllocsPerRun(200, func() { s.Score(thirtyWords, "Things have been rough since the eviction notice came.") })
+	later := testing.AllocsPerRun(2000, func() { s.Score(thirtyWords, "Things have been rough since the eviction notice came.") })
+	if later > first || later > 20 {
+		t.Errorf("allocations per call: %v at first, %v later; want a small constant", first, later)
+	}
+}

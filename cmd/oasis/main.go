@@ -48,6 +48,8 @@ func commands() map[string]command {
 		"validate": {"check scenario files and report every problem as file:line:col", runValidate},
 		"score":    {"label utterances: focus, skills, evidence, tip; evaluate and train the scorer", runScore},
 		"play":     {"play a role play in the terminal (free text, or option numbers with --beginner)", runPlay},
+		"serve":    {"serve the web app (SQLite by default, or PostgreSQL)", runServe},
+		"org":      {"create another organisation and its admin on a server's database", runOrg},
 	}
 }
 

@@ -128,3 +128,17 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }
+
+func TestOrgCreate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "o.db")
+	out, errs, code := runCmd(t, "a long password\n", "org", "create", "--database", db, "--name", "Northside", "--admin-name", "Olga", "--admin-email", "olga@example.org")
+	if code != 0 || !strings.Contains(out, "Created Northside") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	if _, errs, code := runCmd(t, "short\n", "org", "create", "--database", db, "--name", "X", "--admin-name", "X", "--admin-email", "x@example.org"); code == 0 || !strings.Contains(errs, "10 characters") {
+		t.Errorf("a short password: exit %d %s", code, errs)
+	}
+	if _, errs, code := runCmd(t, "a long password\n", "org", "create", "--database", db, "--name", "Again", "--admin-name", "O", "--admin-email", "olga@example.org"); code == 0 || !strings.Contains(errs, "already") {
+		t.Errorf("a taken email: exit %d %s", code, errs)
+	}
+}

@@ -258,3 +258,18 @@ func (s *Store) Members(ctx context.Context, orgID string) ([]Member, error) {
 	}
 	return out, rows.Err()
 }
+
+// CreateOrganization creates another organisation with its admin. (The
+// first one is made with the setup link; operators add more with the
+// `oasis org create` command.)
+func (s *Store) CreateOrganization(ctx context.Context, name string, admin User) (User, error) {
+	err := s.Transact(ctx, func(tx *Tx) error {
+		org := Organization{ID: NewID("o"), Name: name, CreatedAt: s.now().UTC()}
+		if _, err := tx.exec(ctx, "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)", org.ID, org.Name, millis(org.CreatedAt)); err != nil {
+			return err
+		}
+		admin.Org, admin.OrgID, admin.Role = org, org.ID, RoleAdmin
+		return tx.insertUser(ctx, &admin)
+	})
+	return admin, err
+}

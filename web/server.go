@@ -1,0 +1,159 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/log"
+
+	"oasis/engine/scenario"
+	"oasis/engine/score"
+	"oasis/engine/store"
+)
+
+// Config is what the server needs; cmd/oasis fills it from flags.
+type Config struct {
+	Store   *store.Store
+	Library *scenario.Library
+	Scorer  *score.Scorer
+	Log     *log.Logger
+	// BaseURL is where people reach the server, for links in invites and
+	// the setup link; when empty it is taken from each request.
+	BaseURL string
+	// AllowedOrigins are other origins allowed to open the websocket
+	// (the server's own is always allowed).
+	AllowedOrigins []string
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// Server serves the API, the websocket and the UI.
+type Server struct {
+	cfg    Config
+	store  *store.Store
+	lib    *scenario.Library
+	scorer *score.Scorer
+	log    *log.Logger
+	md     *markdown
+	runs   *runManager
+	logins *limiter
+	guard  *limiter
+	conns  *connSet
+	mux    *http.ServeMux
+
+	shutdownOnce sync.Once
+	closing      chan struct{}
+}
+
+// New returns a server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = log.Default()
+	}
+	s := &Server{
+		cfg:     cfg,
+		store:   cfg.Store,
+		lib:     cfg.Library,
+		scorer:  cfg.Scorer,
+		log:     cfg.Log,
+		md:      newMarkdown(),
+		logins:  newLimiter(10, time.Minute),
+		guard:   newLimiter(60, time.Minute),
+		conns:   newConnSet(),
+		closing: make(chan struct{}),
+	}
+	s.runs = newRunManager(s)
+	s.routes()
+	return s
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.secure(s.mux) }
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /healthz", s.handleHealth)
+	m.HandleFunc("GET /debug/stats", s.handleStats)
+	m.HandleFunc("POST /api/setup", s.handleSetup)
+	m.HandleFunc("GET /api/invites/{token}", s.handleInviteInfo)
+	m.HandleFunc("POST /api/signup", s.handleSignUp)
+	m.HandleFunc("POST /api/login", s.handleLogin)
+	m.HandleFunc("POST /api/logout", s.handleLogout)
+	m.HandleFunc("GET /api/me", s.authed(s.handleMe))
+	m.HandleFunc("POST /api/invites", s.authed(s.handleCreateInvite))
+	m.HandleFunc("GET /api/members", s.authed(s.handleMembers))
+	m.HandleFunc("GET /api/scenarios", s.authed(s.handleScenarios))
+	m.HandleFunc("GET /api/scenarios/{id}", s.authed(s.handleScenario))
+	m.HandleFunc("GET /api/runs", s.authed(s.handleRuns))
+	m.HandleFunc("GET /api/runs/{id}", s.authed(s.handleRun))
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errNotFound("There is no API at "+r.URL.Path+"; see docs/api.md."))
+	})
+	m.HandleFunc("GET /ws", s.handleWS)
+	m.Handle("GET /static/", staticHandler())
+	for _, p := range []string{"GET /{$}", "GET /setup", "GET /join"} {
+		m.HandleFunc(p, serveIndex)
+	}
+	s.mux = m
+}
+
+// secure sets the headers every response carries.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("health check: database unreachable", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// baseURL is where links should point: the configured URL, or the one the
+// request came in on.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// clientIP is the address a request came from, for rate limits.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Shutdown closes every websocket with a "shutdown" close frame. It is
+// safe to call more than once; the HTTP server's own Shutdown stops the
+// listener.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownOnce.Do(func() { close(s.closing) })
+	return s.conns.closeAll(ctx)
+}

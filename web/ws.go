@@ -1,0 +1,288 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"oasis/engine/practice"
+	"oasis/engine/store"
+)
+
+// Websocket limits and timing.
+const (
+	maxFrame     = 16 << 10
+	pongWait     = 60 * time.Second
+	pingEvery    = 30 * time.Second
+	frameWrite   = 10 * time.Second
+	sendQueue    = 64
+	handleWithin = 15 * time.Second
+)
+
+// Close codes of the protocol.
+const (
+	closeShutdown = websocket.CloseGoingAway
+)
+
+// connSet tracks open websockets so that shutdown can close them all.
+type connSet struct {
+	mu sync.Mutex
+	m  map[*wsConn]struct{}
+}
+
+func newConnSet() *connSet { return &connSet{m: map[*wsConn]struct{}{}} }
+
+func (cs *connSet) add(c *wsConn) {
+	cs.mu.Lock()
+	cs.m[c] = struct{}{}
+	cs.mu.Unlock()
+}
+
+func (cs *connSet) remove(c *wsConn) {
+	cs.mu.Lock()
+	delete(cs.m, c)
+	cs.mu.Unlock()
+}
+
+func (cs *connSet) count() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return len(cs.m)
+}
+
+// closeAll sends every connection a "shutdown" close frame and closes it.
+func (cs *connSet) closeAll(ctx context.Context) error {
+	cs.mu.Lock()
+	conns := make([]*wsConn, 0, len(cs.m))
+	for c := range cs.m {
+		conns = append(conns, c)
+	}
+	cs.mu.Unlock()
+	for _, c := range conns {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c.closeWith(closeShutdown, "shutdown")
+	}
+	return nil
+}
+
+// wsConn is one browser's websocket: a read loop that handles messages
+// in order, and a write loop fed by a bounded queue. A browser that does
+// not read its messages is disconnected rather than allowed to hold up
+// the server.
+type wsConn struct {
+	s         *Server
+	ws        *websocket.Conn
+	user      store.User
+	send      chan []byte
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-s.closing:
+		http.Error(w, "the server is shutting down; reconnect shortly", http.StatusServiceUnavailable)
+		return
+	default:
+	}
+	if !s.sameOrigin(r) {
+		http.Error(w, "websocket connections from other sites are refused", http.StatusForbidden)
+		return
+	}
+	u, ok := s.currentUser(r)
+	if !ok {
+		http.Error(w, "sign in first", http.StatusUnauthorized)
+		return
+	}
+	up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, CheckOrigin: s.sameOrigin}
+	ws, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered the client
+	}
+	c := &wsConn{s: s, ws: ws, user: u, send: make(chan []byte, sendQueue), done: make(chan struct{})}
+	s.conns.add(c)
+	defer s.conns.remove(c)
+	go c.writeLoop()
+	c.readLoop()
+}
+
+func (c *wsConn) closeWith(code int, reason string) {
+	c.closeOnce.Do(func() {
+		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		close(c.done)
+		c.ws.Close()
+	})
+}
+
+func (c *wsConn) readLoop() {
+	defer c.closeWith(websocket.CloseNormalClosure, "")
+	c.ws.SetReadLimit(maxFrame)
+	c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		typ, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.closeWith(websocket.CloseMessageTooBig, "too_large: a frame may be at most 16 KiB")
+			}
+			return
+		}
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+		if typ != websocket.TextMessage {
+			c.reply(errorFrame("", "", &apiError{Code: "bad_json", Message: "Send JSON text frames."}))
+			continue
+		}
+		c.handle(data)
+	}
+}
+
+func (c *wsConn) writeLoop() {
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case msg := <-c.send:
+			c.ws.SetWriteDeadline(time.Now().Add(frameWrite))
+			if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+				c.closeWith(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(frameWrite)); err != nil {
+				c.closeWith(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		}
+	}
+}
+
+// reply queues a message; a connection whose queue is full is dropped.
+func (c *wsConn) reply(v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		c.s.log.Error("encode websocket message", "err", err)
+		return
+	}
+	select {
+	case c.send <- data:
+	case <-c.done:
+	default:
+		c.s.log.Warn("websocket too slow; disconnecting", "user", c.user.ID)
+		go c.closeWith(websocket.ClosePolicyViolation, "too slow")
+	}
+}
+
+type inMessage struct {
+	Type     string           `json:"type"`
+	Ref      string           `json:"ref"`
+	Scenario string           `json:"scenario"`
+	Mode     string           `json:"mode"`
+	RunID    string           `json:"run_id"`
+	TurnID   string           `json:"turn_id"`
+	Text     string           `json:"text"`
+	Option   int              `json:"option"`
+	AnswerID string           `json:"answer_id"`
+	Task     string           `json:"task"`
+	Answer   *practice.Answer `json:"answer"`
+}
+
+type errorMessage struct {
+	Type    string `json:"type"`
+	Ref     string `json:"ref,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	RunID   string `json:"run_id,omitempty"`
+}
+
+func errorFrame(ref, runID string, e *apiError) errorMessage {
+	return errorMessage{Type: "error", Ref: ref, Code: e.Code, Message: e.Message, RunID: runID}
+}
+
+func (c *wsConn) handle(data []byte) {
+	var m inMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		c.reply(errorFrame("", "", &apiError{Code: "bad_json", Message: "That frame is not a JSON object: " + err.Error() + "."}))
+		return
+	}
+	if len(m.Ref) > 64 {
+		m.Ref = m.Ref[:64]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), handleWithin)
+	defer cancel()
+	var out any
+	var err error
+	switch m.Type {
+	case "start":
+		var v runView
+		v, err = c.s.runs.start(ctx, c.user, m.Scenario, m.Mode)
+		out = map[string]any{"type": "run", "ref": m.Ref, "run": v}
+	case "resume":
+		var v runView
+		v, err = c.s.runs.view(ctx, c.user, m.RunID)
+		out = map[string]any{"type": "run", "ref": m.Ref, "run": v}
+	case "say", "choose":
+		if m.Type == "choose" && m.Option < 1 {
+			err = errBadRequest("Choose an option by its number, from 1.")
+			break
+		}
+		if m.Type == "say" {
+			m.Option = 0
+		}
+		var tv turnView
+		var rep *report
+		tv, rep, err = c.s.runs.play(ctx, c.user, m.RunID, m.TurnID, m.Text, m.Option)
+		out = map[string]any{"type": "turn", "ref": m.Ref, "run_id": m.RunID, "turn": tv, "report": rep}
+	case "answer":
+		if m.Answer == nil {
+			err = errBadRequest("Send the answer in \"answer\".")
+			break
+		}
+		var av answerView
+		var lr *liveRun
+		var rep *report
+		av, lr, rep, err = c.s.runs.answer(ctx, c.user, m.RunID, m.AnswerID, m.Task, *m.Answer)
+		if err == nil {
+			status := store.StatusActive
+			if rep != nil {
+				status = store.StatusEnded
+			}
+			out = map[string]any{"type": "feedback", "ref": m.Ref, "run_id": m.RunID, "answer": av, "passed": lr.passedCopy(), "status": status, "report": rep}
+		}
+	case "":
+		err = &apiError{Code: "unknown_type", Message: `Every message needs a "type": start, resume, say, choose or answer.`}
+	default:
+		err = &apiError{Code: "unknown_type", Message: "Unknown message type " + quote(m.Type) + "; use start, resume, say, choose or answer."}
+	}
+	if err != nil {
+		ae, unexpected := toAPIError(err)
+		if unexpected {
+			c.s.log.Error("websocket message failed", "type", m.Type, "run", m.RunID, "user", c.user.ID, "err", err)
+		}
+		c.reply(errorFrame(m.Ref, m.RunID, ae))
+		return
+	}
+	c.reply(out)
+}
+
+func (lr *liveRun) passedCopy() []string {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return append([]string{}, lr.passed...)
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}

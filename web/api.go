@@ -1,8 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"os"
 	"runtime"
+	"strings"
 
 	"oasis/engine/scenario"
 	"oasis/engine/store"
@@ -72,7 +75,23 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	writeJSON(w, http.StatusOK, map[string]any{
-		"heap_alloc_bytes": m.HeapAlloc, "sys_bytes": m.Sys, "goroutines": runtime.NumGoroutine(),
+		"heap_alloc_bytes": m.HeapAlloc, "sys_bytes": m.Sys, "rss_bytes": residentBytes(), "goroutines": runtime.NumGoroutine(),
 		"websockets": s.conns.count(), "live_runs": s.runs.size(),
 	})
+}
+
+// residentBytes is the process's resident memory (Linux), or 0.
+func residentBytes() uint64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb uint64
+			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
+			return kb * 1024
+		}
+	}
+	return 0
 }

@@ -41,7 +41,14 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashing bounds how many password hashes run at once: each takes 19 MiB
+// for a moment, and a burst of sign-ins must not take the server's memory
+// with it.
+var hashing = make(chan struct{}, 4)
+
 func hashPassword(password string) string {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	salt := make([]byte, 16)
 	rand.Read(salt)
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
@@ -65,7 +72,9 @@ func checkPassword(encoded, password string) bool {
 	if err1 != nil || err2 != nil || m > 256*1024 || t > 10 {
 		return false
 	}
+	hashing <- struct{}{}
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	<-hashing
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 

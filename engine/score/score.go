@@ -471,24 +471,24 @@ var tipOrder = []string{"failure", "label", "warning", "incapable", "imposing", 
 
 func (tb *tipBook) forDeficit(lx *Lexicon, a *analysis, domains []sbcm.Domain, text string) string {
 	// The framing in the final clause is what the person is invited to
-	// talk about next, so its tip comes first.
+	// talk about next, so its tip comes first; among several there, the
+	// longest cue is the most specific ("if you keep" over "keep").
 	kind := "generic"
-	bestRank := 2 * len(tipOrder)
+	best := [3]int{-1, 0, 0} // in the final clause, cue length, -rank
 	last := len(a.clauses) - 1
 	for _, m := range a.matches {
 		t := lx.Families[m.family].Tip
-		if t == "" || m.neg {
-			continue
-		}
 		r := slices.Index(tipOrder, t)
-		if r < 0 {
+		if t == "" || m.neg || r < 0 {
 			continue
 		}
-		if m.clause != last {
-			r += len(tipOrder)
+		final := 0
+		if m.clause == last {
+			final = 1
 		}
-		if r < bestRank {
-			kind, bestRank = t, r
+		cand := [3]int{final, m.to - m.from, -r}
+		if cand[0] > best[0] || cand[0] == best[0] && (cand[1] > best[1] || cand[1] == best[1] && cand[2] > best[2]) {
+			kind, best = t, cand
 		}
 	}
 	examples := tb.Examples["any"]

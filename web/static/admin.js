@@ -73,6 +73,7 @@ function showInvite(slot, invite) {
   });
   slot.replaceChildren(
     el('p', { text: `A ${invite.role} invite, valid until ${formatDate(invite.expires_at)}:` }),
+    el('label', { for: 'invite-link', class: 'invite-label', text: 'Invite link' }),
     el('div', { class: 'copy-row' }, link, copy),
     copied,
   );

@@ -59,7 +59,7 @@ export function renderStrengths(container, found, total) {
   const known = new Set(DOMAINS.map(([d]) => d));
   const other = found.filter((r) => !known.has(r.domain));
   if (other.length) groups.push(['Other', other]);
-  container.replaceChildren(
+  container.replaceChildren(...[
     el('h2', { text: 'Strengths found' }),
     el('p', { class: 'strengths-count', text: `${found.length} of ${total ?? '?'} strengths found` }),
     found.length ? null : el('p', { class: 'hint', text: 'Strengths come out when you ask about them, notice them, or reflect what the person tells you.' }),
@@ -67,5 +67,5 @@ export function renderStrengths(container, found, total) {
       el('h3', { text: title }),
       el('ul', {}, list.map((r) => el('li', { 'data-strength': r.id, text: r.line }))),
     )),
-  );
+  ].filter(Boolean));
 }

@@ -92,7 +92,12 @@ export function render(root, ctx, runId) {
   }
 
   function drawProfile(client) {
-    const wasOpen = profile.dataset.drawn ? profile.open : !window.matchMedia('(max-width: 700px)').matches;
+    // Open at the start, to read before the first response; closed once
+    // the conversation is under way (and on phones) so the chat and the
+    // input fit on screen. After that the trainee's own choice sticks.
+    const wasOpen = profile.dataset.drawn
+      ? profile.open
+      : run.turns.length === 0 && !window.matchMedia('(max-width: 700px)').matches;
     const who = [client.name, client.age, client.pronouns].filter(Boolean).join(', ');
     profile.replaceChildren(
       el('summary', {}, el('span', { text: `About ${who || 'the client'}` })),
@@ -114,8 +119,10 @@ export function render(root, ctx, runId) {
   const currentOptions = () => (run.turns.length ? run.turns[run.turns.length - 1].client?.options : run.opening?.options) || [];
   const waiting = () => pending.forRun(runId).length > 0;
 
+  // scrollChat shows the newest message and keeps the input in view.
   function scrollChat() {
     chat.scrollTop = chat.scrollHeight;
+    if (run && !ended() && composer.getBoundingClientRect().bottom > window.innerHeight) composer.scrollIntoView({ block: 'nearest' });
   }
 
   // --- the composer ----------------------------------------------------
@@ -151,11 +158,18 @@ export function render(root, ctx, runId) {
         count.classList.toggle('near-limit', n > MAX_TEXT - 100);
       };
       input.addEventListener('input', updateCount);
+      const plainEnter = (e) => e.key === 'Enter' && !e.shiftKey && !e.isComposing;
       input.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        if (plainEnter(e)) {
           e.preventDefault();
           form.requestSubmit();
         }
+      });
+      // Some input paths (synthetic key events, some assistive tech) deliver
+      // the Enter's character separately from its keydown; stop it too, so
+      // a sent response never leaves a stray new line behind.
+      input.addEventListener('keypress', (e) => {
+        if (plainEnter(e)) e.preventDefault();
       });
       form.addEventListener('submit', (e) => {
         e.preventDefault();

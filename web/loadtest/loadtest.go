@@ -1,0 +1,341 @@
+// Package loadtest simulates trainees against a running Oasis server over
+// real websockets: each signs in, starts a role play and sends a response
+// every interval, and the round trip from sending a response to receiving
+// the client's reply (with its feedback) is measured.
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Config is a load test.
+type Config struct {
+	URL      string // the server, e.g. http://127.0.0.1:8080
+	Trainees int
+	Duration time.Duration
+	Interval time.Duration // between one trainee's responses
+	RampUp   time.Duration // trainees connect evenly over this time
+	// AdminEmail and AdminPassword sign in an organisation admin who
+	// invites the trainee accounts the first time (they are reused).
+	AdminEmail, AdminPassword string
+	// SetupToken sets up a fresh server instead.
+	SetupToken string
+	Scenarios  []string
+	Log        io.Writer
+}
+
+// Result is what a load test measured.
+type Result struct {
+	Trainees  int
+	Connected int
+	Sent      int64
+	Replies   int64
+	Errors    int64
+	Errs      map[string]int
+	P50, P95  time.Duration
+	P99, Max  time.Duration
+	Duration  time.Duration
+	Server    map[string]any // from /debug/stats, when the server is local
+}
+
+const password = "loadtest-password-1"
+
+var responses = []string{
+	"What has helped you get through weeks like this before?",
+	"It sounds like the last few weeks have been exhausting.",
+	"Who in your life is on your side right now?",
+	"You kept going even when nobody showed up for you. That took real persistence.",
+	"What would you like to be different a month from now?",
+	"Tell me more about the work you used to do.",
+	"When were things going better for you, and what were you doing then?",
+	"It's your call where we start today.",
+	"What do you enjoy doing when you have a free afternoon?",
+	"So you want your own place, somewhere your daughter can visit.",
+}
+
+// Run runs a load test.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	if cfg.Interval == 0 {
+		cfg.Interval = 2 * time.Second
+	}
+	if len(cfg.Scenarios) == 0 {
+		cfg.Scenarios = []string{"engagement-marcus", "assessment-rosa", "planning-dev", "disengagement-tomas"}
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	base := strings.TrimRight(cfg.URL, "/")
+	res := Result{Trainees: cfg.Trainees, Errs: map[string]int{}}
+	fmt.Fprintf(cfg.Log, "preparing %d trainee accounts…\n", cfg.Trainees)
+	jars, err := accounts(ctx, base, cfg)
+	if err != nil {
+		return res, err
+	}
+	var mu sync.Mutex
+	var rtts []time.Duration
+	var sent, replies, errs, connected atomic.Int64
+	errKinds := map[string]int{}
+	noteErr := func(kind string) {
+		errs.Add(1)
+		mu.Lock()
+		errKinds[kind]++
+		mu.Unlock()
+	}
+	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	fmt.Fprintf(cfg.Log, "connecting %d trainees over %s, then a response every %s each, for %s…\n", cfg.Trainees, cfg.RampUp, cfg.Interval, cfg.Duration)
+	for i, jar := range jars {
+		wg.Add(1)
+		go func(i int, jar http.CookieJar) {
+			defer wg.Done()
+			if cfg.RampUp > 0 {
+				select {
+				case <-time.After(time.Duration(i) * cfg.RampUp / time.Duration(len(jars))):
+				case <-runCtx.Done():
+					return
+				}
+			}
+			t := &trainee{base: base, jar: jar, scenario: cfg.Scenarios[i%len(cfg.Scenarios)], rng: rand.New(rand.NewPCG(uint64(i), 7))}
+			if err := t.connect(runCtx); err != nil {
+				if runCtx.Err() == nil {
+					noteErr("connect: " + err.Error())
+				}
+				return
+			}
+			connected.Add(1)
+			defer t.conn.Close()
+			t.loop(runCtx, cfg.Interval, func(d time.Duration) {
+				replies.Add(1)
+				mu.Lock()
+				rtts = append(rtts, d)
+				mu.Unlock()
+			}, func() { sent.Add(1) }, noteErr)
+		}(i, jar)
+	}
+	// Read the server's memory while every trainee is still connected.
+	<-runCtx.Done()
+	res.Server = serverStats(base)
+	wg.Wait()
+	res.Duration = time.Since(start)
+	res.Connected, res.Sent, res.Replies, res.Errors, res.Errs = int(connected.Load()), sent.Load(), replies.Load(), errs.Load(), errKinds
+	slices.Sort(rtts)
+	pct := func(p float64) time.Duration {
+		if len(rtts) == 0 {
+			return 0
+		}
+		return rtts[min(len(rtts)-1, int(p*float64(len(rtts))))]
+	}
+	res.P50, res.P95, res.P99 = pct(0.50), pct(0.95), pct(0.99)
+	if len(rtts) > 0 {
+		res.Max = rtts[len(rtts)-1]
+	}
+	return res, nil
+}
+
+// trainee is one simulated trainee.
+type trainee struct {
+	base     string
+	jar      http.CookieJar
+	scenario string
+	conn     *websocket.Conn
+	rng      *rand.Rand
+	run      string
+	seq      int
+}
+
+func (t *trainee) connect(ctx context.Context) error {
+	u, _ := url.Parse(t.base)
+	d := websocket.Dialer{HandshakeTimeout: 30 * time.Second, Jar: t.jar}
+	wsURL := "ws" + strings.TrimPrefix(t.base, "http") + "/ws"
+	conn, _, err := d.DialContext(ctx, wsURL, http.Header{"Origin": {u.Scheme + "://" + u.Host}})
+	if err != nil {
+		return err
+	}
+	t.conn = conn
+	return t.start()
+}
+
+func (t *trainee) start() error {
+	reply, err := t.call(map[string]any{"type": "start", "scenario": t.scenario, "mode": "free"})
+	if err != nil {
+		return err
+	}
+	if reply["type"] != "run" {
+		return fmt.Errorf("start: %v", reply["code"])
+	}
+	t.run = reply["run"].(map[string]any)["id"].(string)
+	return nil
+}
+
+func (t *trainee) call(msg map[string]any) (map[string]any, error) {
+	t.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	if err := t.conn.WriteJSON(msg); err != nil {
+		return nil, err
+	}
+	t.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	var out map[string]any
+	err := t.conn.ReadJSON(&out)
+	return out, err
+}
+
+func (t *trainee) loop(ctx context.Context, every time.Duration, ok func(time.Duration), sent func(), fail func(string)) {
+	// Spread the trainees' responses over the interval.
+	timer := time.NewTimer(time.Duration(t.rng.Int64N(int64(every))))
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		timer.Reset(every)
+		t.seq++
+		msg := map[string]any{"type": "say", "run_id": t.run, "turn_id": fmt.Sprintf("t_load%010d%04d", t.rng.Uint32(), t.seq), "text": responses[t.rng.IntN(len(responses))]}
+		sent()
+		began := time.Now()
+		reply, err := t.call(msg)
+		if err != nil {
+			if ctx.Err() == nil {
+				fail("websocket: " + err.Error())
+			}
+			return
+		}
+		switch reply["type"] {
+		case "turn":
+			ok(time.Since(began))
+			if turn, _ := reply["turn"].(map[string]any); turn != nil {
+				if c, _ := turn["client"].(map[string]any); c != nil && c["ended"] == true {
+					if err := t.start(); err != nil {
+						fail("restart: " + err.Error())
+						return
+					}
+				}
+			}
+		case "error":
+			code, _ := reply["code"].(string)
+			if code == "run_ended" {
+				t.start()
+				continue
+			}
+			fail("error frame: " + code)
+		default:
+			fail(fmt.Sprintf("unexpected %v", reply["type"]))
+		}
+	}
+}
+
+// accounts signs every trainee in, creating the accounts the first time.
+func accounts(ctx context.Context, base string, cfg Config) ([]http.CookieJar, error) {
+	admin, _ := cookiejar.New(nil)
+	ac := &http.Client{Jar: admin, Timeout: 60 * time.Second}
+	switch {
+	case cfg.SetupToken != "":
+		if _, err := post(ac, base, "/api/setup", map[string]string{"token": cfg.SetupToken, "organisation": "Load test", "name": "Load Admin", "email": "loadadmin@example.test", "password": password}); err != nil {
+			return nil, fmt.Errorf("setup: %w", err)
+		}
+	case cfg.AdminEmail != "":
+		if _, err := post(ac, base, "/api/login", map[string]string{"email": cfg.AdminEmail, "password": cfg.AdminPassword}); err != nil {
+			return nil, fmt.Errorf("admin sign-in: %w", err)
+		}
+	default:
+		return nil, errors.New("give --admin-email and --admin-password (an admin who can invite the trainee accounts), or --setup-token for a fresh server")
+	}
+	jars := make([]http.CookieJar, cfg.Trainees)
+	errc := make(chan error, cfg.Trainees)
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i := range jars {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar, Timeout: 60 * time.Second}
+			email := fmt.Sprintf("trainee%05d@loadtest.example.test", i)
+			if _, err := post(c, base, "/api/login", map[string]string{"email": email, "password": password}); err != nil {
+				out, err := post(ac, base, "/api/invites", map[string]string{"role": "trainee"})
+				if err != nil {
+					errc <- fmt.Errorf("invite: %w", err)
+					return
+				}
+				token := out["invite"].(map[string]any)["token"].(string)
+				if _, err := post(c, base, "/api/signup", map[string]string{"invite": token, "name": fmt.Sprintf("Trainee %d", i), "email": email, "password": password}); err != nil {
+					errc <- fmt.Errorf("sign-up: %w", err)
+					return
+				}
+			}
+			jars[i] = jar
+		}(i)
+	}
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	return jars, ctx.Err()
+}
+
+func post(c *http.Client, base, path string, body any) (map[string]any, error) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", base+path, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode >= 300 {
+		return out, fmt.Errorf("%s: %d %v", path, resp.StatusCode, out["error"])
+	}
+	return out, nil
+}
+
+func serverStats(base string) map[string]any {
+	resp, err := http.Get(base + "/debug/stats")
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&out) != nil {
+		return nil
+	}
+	return out
+}
+
+// Write prints a result for a person.
+func (r Result) Write(w io.Writer) {
+	fmt.Fprintf(w, "trainees %d (connected %d), %s\n", r.Trainees, r.Connected, r.Duration.Round(time.Second))
+	fmt.Fprintf(w, "responses sent %d, replies %d, errors %d\n", r.Sent, r.Replies, r.Errors)
+	for k, n := range r.Errs {
+		fmt.Fprintf(w, "  %d × %s\n", n, k)
+	}
+	fmt.Fprintf(w, "round trip (response sent -> client line and feedback received): p50 %s  p95 %s  p99 %s  max %s\n",
+		r.P50.Round(10*time.Microsecond), r.P95.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
+	if r.Server != nil {
+		mb := func(k string) float64 { v, _ := r.Server[k].(float64); return v / (1 << 20) }
+		fmt.Fprintf(w, "server: resident memory %.0f MB (Go heap %.0f MB, from the OS %.0f MB), websockets %v, goroutines %v, live runs %v\n",
+			mb("rss_bytes"), mb("heap_alloc_bytes"), mb("sys_bytes"), r.Server["websockets"], r.Server["goroutines"], r.Server["live_runs"])
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -80,7 +81,11 @@ func (s *Server) Handler() http.Handler { return s.secure(s.mux) }
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /healthz", s.handleHealth)
-	m.HandleFunc("GET /debug/stats", s.handleStats)
+	m.Handle("GET /debug/stats", s.localOnly(http.HandlerFunc(s.handleStats)))
+	m.Handle("GET /debug/pprof/", s.localOnly(http.HandlerFunc(pprof.Index)))
+	m.Handle("GET /debug/pprof/profile", s.localOnly(http.HandlerFunc(pprof.Profile)))
+	m.Handle("GET /debug/pprof/heap", s.localOnly(pprof.Handler("heap")))
+	m.Handle("GET /debug/pprof/goroutine", s.localOnly(pprof.Handler("goroutine")))
 	m.HandleFunc("POST /api/setup", s.handleSetup)
 	m.HandleFunc("GET /api/invites/{token}", s.handleInviteInfo)
 	m.HandleFunc("POST /api/signup", s.handleSignUp)
@@ -139,6 +144,17 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// localOnly serves a handler only to requests from this machine.
+func (s *Server) localOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ip := clientIP(r); ip != "127.0.0.1" && ip != "::1" {
+			s.fail(w, r, errNotFound("Not found."))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // clientIP is the address a request came from, for rate limits.

@@ -29,6 +29,8 @@ const (
 	closeShutdown = websocket.CloseGoingAway
 )
 
+var writeBuffers sync.Pool
+
 // connSet tracks open websockets so that shutdown can close them all.
 type connSet struct {
 	mu sync.Mutex
@@ -101,7 +103,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sign in first", http.StatusUnauthorized)
 		return
 	}
-	up := websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, CheckOrigin: s.sameOrigin}
+	// Frames are small; write buffers are pooled between connections
+	// (a connection holds one only while writing), which keeps a
+	// thousand idle trainees cheap.
+	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 2048, WriteBufferPool: &writeBuffers, CheckOrigin: s.sameOrigin}
 	ws, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered the client

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
+	"oasis/engine/store"
+	"oasis/web"
 	"oasis/web/loadtest"
 )
 
@@ -20,11 +22,10 @@ func runLoadtest(ctx context.Context, env *cli, args []string) error {
 	fs.DurationVar(&cfg.Duration, "duration", time.Minute, "how long to run")
 	fs.DurationVar(&cfg.Interval, "interval", 2*time.Second, "time between one trainee's responses")
 	fs.DurationVar(&cfg.RampUp, "ramp-up", 10*time.Second, "trainees connect evenly over this time")
-	fs.StringVar(&cfg.AdminEmail, "admin-email", "", "an organisation admin, who invites the trainee accounts the first time")
-	fs.StringVar(&cfg.SetupToken, "setup-token", "", "set up a fresh server with this token instead")
+	database := fs.String("database", envOr("OASIS_DATABASE_URL", "oasis.db"), "the server's database, where the trainee accounts are created (OASIS_DATABASE_URL)")
 	scen := fs.String("scenarios", "", "comma-separated role plays to play (default: all four bundled)")
 	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "Usage: oasis loadtest [flags]\n\nSimulates trainees over real websockets and prints the round-trip\npercentiles and errors. The admin's password is read from OASIS_ADMIN_PASSWORD.\n\nFlags:")
+		fmt.Fprintln(env.stderr, "Usage: oasis loadtest [flags]\n\nSimulates trainees over real websockets against a server on this machine and\nprints the round-trip percentiles, errors and the server's memory. Trainee\naccounts (in an organisation called \"Load test\") and their sessions are\ncreated in the server's database.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -33,15 +34,50 @@ func runLoadtest(ctx context.Context, env *cli, args []string) error {
 	if !strings.HasPrefix(cfg.URL, "http://127.0.0.1") && !strings.HasPrefix(cfg.URL, "http://localhost") && !strings.HasPrefix(cfg.URL, "http://[::1]") {
 		return &exitError{code: 2, msg: "oasis loadtest: --url must be a server on this machine (127.0.0.1 or localhost)"}
 	}
-	cfg.AdminPassword = os.Getenv("OASIS_ADMIN_PASSWORD")
 	if *scen != "" {
 		cfg.Scenarios = strings.Split(*scen, ",")
 	}
 	cfg.Log = env.stderr
+	cfg.Sessions = func(ctx context.Context, n int) ([]string, error) { return loadtestSessions(ctx, *database, n) }
 	res, err := loadtest.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	res.Write(env.stdout)
 	return nil
+}
+
+// loadtestSessions makes (or reuses) n trainee accounts in a "Load test"
+// organisation and signs each in.
+func loadtestSessions(ctx context.Context, database string, n int) ([]string, error) {
+	st, err := store.Open(ctx, database)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	const adminEmail = "admin@loadtest.example.test"
+	admin, err := st.UserByEmail(ctx, adminEmail)
+	if errors.Is(err, store.ErrNotFound) {
+		admin, err = st.CreateOrganization(ctx, "Load test", store.User{Email: adminEmail, Name: "Load test admin", PasswordHash: web.HashPassword(store.NewToken("pw"))})
+	}
+	if err != nil {
+		return nil, err
+	}
+	hash := web.HashPassword(store.NewToken("pw")) // nobody signs in with these accounts by password
+	tokens := make([]string, n)
+	for i := range tokens {
+		email := fmt.Sprintf("trainee%05d@loadtest.example.test", i)
+		u, err := st.UserByEmail(ctx, email)
+		if errors.Is(err, store.ErrNotFound) {
+			u, err = st.CreateUser(ctx, admin.OrgID, store.User{Email: email, Name: fmt.Sprintf("Trainee %d", i), Role: store.RoleTrainee, PasswordHash: hash})
+		}
+		if err != nil {
+			return nil, err
+		}
+		tokens[i] = store.NewToken("ses")
+		if err := st.CreateSession(ctx, tokens[i], u.ID, time.Now().Add(24*time.Hour)); err != nil {
+			return nil, err
+		}
+	}
+	return tokens, nil
 }

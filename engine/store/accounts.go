@@ -273,3 +273,19 @@ func (s *Store) CreateOrganization(ctx context.Context, name string, admin User)
 	})
 	return admin, err
 }
+
+// CreateUser adds an account to an organisation directly, for operators'
+// tools (the load tester); people join through invites.
+func (s *Store) CreateUser(ctx context.Context, orgID string, u User) (User, error) {
+	u.OrgID = orgID
+	err := s.Transact(ctx, func(tx *Tx) error {
+		var name string
+		var created int64
+		if err := tx.queryRow(ctx, "SELECT name, created_at FROM organizations WHERE id = ?", orgID).Scan(&name, &created); err != nil {
+			return classify(err)
+		}
+		u.Org = Organization{ID: orgID, Name: name, CreatedAt: fromMillis(created)}
+		return tx.insertUser(ctx, &u)
+	})
+	return u, err
+}

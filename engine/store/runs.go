@@ -189,12 +189,9 @@ func (s *Store) Answers(ctx context.Context, userID, runID string) ([]AnswerReco
 // dup set. rec.N must be the run's next turn number, or ErrStale.
 func (s *Store) AppendTurn(ctx context.Context, userID, runID string, rec TurnRecord, upd RunUpdate) (stored TurnRecord, dup bool, err error) {
 	err = s.Transact(ctx, func(tx *Tx) error {
-		prev, found, err := turnByClientID(ctx, tx.queryRow, runID, rec.ClientID)
-		if err != nil || found {
-			stored, dup = prev, found
-			return err
-		}
-		if err := tx.checkNext(ctx, userID, runID, rec.N); err != nil {
+		// The common case in two statements: claim turn n on the run (which
+		// checks it is the user's, active, and at n-1), then insert it.
+		if err := tx.claim(ctx, userID, runID, rec.N, upd); err != nil {
 			return err
 		}
 		rec.CreatedAt = s.now().UTC()
@@ -203,18 +200,58 @@ func (s *Store) AppendTurn(ctx context.Context, userID, runID string, rec TurnRe
 			return err
 		}
 		stored = rec
-		return tx.updateRun(ctx, runID, rec.N, upd)
+		return nil
 	})
-	if errors.Is(err, ErrConflict) || errors.Is(err, ErrStale) {
-		// Two copies of the same turn may have raced, and the other one
-		// won: then this one is a resend.
+	if errors.Is(err, ErrConflict) || errors.Is(err, ErrStale) || errors.Is(err, ErrRunEnded) {
+		// A resend of a stored turn (perhaps two copies raced) is answered
+		// with the stored turn.
 		prev, found, err2 := turnByClientID(ctx, s.queryRow, runID, rec.ClientID)
 		if err2 == nil && found {
 			return prev, true, nil
 		}
-		return TurnRecord{}, false, ErrStale
+		if errors.Is(err, ErrConflict) {
+			err = ErrStale
+		}
 	}
 	return stored, dup, err
+}
+
+// claim moves one of the user's active runs from turn n-1 to n, with the
+// run's changes, or says why it cannot.
+func (tx *Tx) claim(ctx context.Context, userID, runID string, n int, upd RunUpdate) error {
+	now := millis(tx.s.now())
+	var res sql.Result
+	var err error
+	if !upd.Ended {
+		res, err = tx.exec(ctx, "UPDATE runs SET turns = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ? AND turns = ?",
+			n, now, runID, userID, StatusActive, n-1)
+	} else {
+		var overall, ratio any
+		if upd.Overall != nil {
+			overall = *upd.Overall
+		}
+		if upd.StrengthsRatio != nil {
+			ratio = *upd.StrengthsRatio
+		}
+		res, err = tx.exec(ctx, `UPDATE runs SET turns = ?, updated_at = ?, status = ?, outcome_id = ?, overall = ?, strengths_ratio = ?, summary = ?, report = ?, ended_at = ?
+			WHERE id = ? AND user_id = ? AND status = ? AND turns = ?`, n, now, StatusEnded, upd.OutcomeID, overall, ratio, upd.Summary, upd.Report, now,
+			runID, userID, StatusActive, n-1)
+	}
+	if err != nil {
+		return err
+	}
+	if k, _ := res.RowsAffected(); k == 1 {
+		return nil
+	}
+	var turns int
+	var status string
+	if err := tx.queryRow(ctx, "SELECT turns, status FROM runs WHERE id = ? AND user_id = ?", runID, userID).Scan(&turns, &status); err != nil {
+		return classify(err)
+	}
+	if status != StatusActive {
+		return ErrRunEnded
+	}
+	return ErrStale
 }
 
 func turnByClientID(ctx context.Context, queryRow func(context.Context, string, ...any) *sql.Row, runID, clientID string) (TurnRecord, bool, error) {
@@ -229,43 +266,6 @@ func turnByClientID(ctx context.Context, queryRow func(context.Context, string, 
 	return t, err == nil, err
 }
 
-// checkNext checks that n is the next turn or answer of one of the user's
-// active runs.
-func (tx *Tx) checkNext(ctx context.Context, userID, runID string, n int) error {
-	var turns int
-	var status string
-	err := tx.queryRow(ctx, "SELECT turns, status FROM runs WHERE id = ? AND user_id = ?", runID, userID).Scan(&turns, &status)
-	if err != nil {
-		return classify(err)
-	}
-	if status != StatusActive {
-		return ErrRunEnded
-	}
-	if n != turns+1 {
-		return ErrStale
-	}
-	return nil
-}
-
-func (tx *Tx) updateRun(ctx context.Context, runID string, n int, upd RunUpdate) error {
-	now := millis(tx.s.now())
-	if !upd.Ended {
-		_, err := tx.exec(ctx, "UPDATE runs SET turns = ?, updated_at = ? WHERE id = ?", n, now, runID)
-		return err
-	}
-	var overall any
-	if upd.Overall != nil {
-		overall = *upd.Overall
-	}
-	var ratio any
-	if upd.StrengthsRatio != nil {
-		ratio = *upd.StrengthsRatio
-	}
-	_, err := tx.exec(ctx, `UPDATE runs SET turns = ?, updated_at = ?, status = ?, outcome_id = ?, overall = ?, strengths_ratio = ?, summary = ?, report = ?, ended_at = ?
-		WHERE id = ?`, n, now, StatusEnded, upd.OutcomeID, overall, ratio, upd.Summary, upd.Report, now, runID)
-	return err
-}
-
 // AppendAnswer stores the next answer of one of the user's practice-case
 // runs, like AppendTurn.
 func (s *Store) AppendAnswer(ctx context.Context, userID, runID string, rec AnswerRecord, upd RunUpdate) (stored AnswerRecord, dup bool, err error) {
@@ -275,7 +275,7 @@ func (s *Store) AppendAnswer(ctx context.Context, userID, runID string, rec Answ
 			stored, dup = a, found
 			return err
 		}
-		if err := tx.checkNext(ctx, userID, runID, rec.N); err != nil {
+		if err := tx.claim(ctx, userID, runID, rec.N, upd); err != nil {
 			return err
 		}
 		rec.CreatedAt = s.now().UTC()
@@ -288,7 +288,7 @@ func (s *Store) AppendAnswer(ctx context.Context, userID, runID string, rec Answ
 			return err
 		}
 		stored = rec
-		return tx.updateRun(ctx, runID, rec.N, upd)
+		return nil
 	})
 	if errors.Is(err, ErrConflict) || errors.Is(err, ErrStale) {
 		a, found, err2 := answerByClientID(ctx, s.queryRow, runID, rec.ClientID)

@@ -1,7 +1,7 @@
 // The admin page: invite colleagues and see who is in the organisation.
 
 import { api } from './api.js';
-import { el, field, alertBox, showAlert, formatDate, formatDateTime, capitalise } from './util.js';
+import { el, field, alertBox, showAlert, formatDate, formatDateTime, capitalise, withArticle } from './util.js';
 
 const ROLES = [
   ['trainee', 'Trainee: practises'],
@@ -72,7 +72,7 @@ function showInvite(slot, invite) {
     }
   });
   slot.replaceChildren(
-    el('p', { text: `A ${invite.role} invite, valid until ${formatDate(invite.expires_at)}:` }),
+    el('p', { text: `${capitalise(withArticle(invite.role))} invite, valid until ${formatDate(invite.expires_at)}:` }),
     el('label', { for: 'invite-link', class: 'invite-label', text: 'Invite link' }),
     el('div', { class: 'copy-row' }, link, copy),
     copied,

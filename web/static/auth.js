@@ -2,7 +2,7 @@
 // (/join?invite=…).
 
 import { api } from './api.js';
-import { el, field, alertBox, showAlert, formatDate } from './util.js';
+import { el, field, alertBox, showAlert, formatDate, withArticle } from './util.js';
 
 function input(id, type, autocomplete, extra = {}) {
   return el('input', { id, name: id, type, autocomplete, required: true, ...extra });
@@ -98,7 +98,7 @@ export function join(root, ctx, token) {
   }
   api.invite(token).then((data) => {
     const inv = data.invite;
-    about.textContent = `You have been invited to join ${inv.organisation} as a ${inv.role}.` +
+    about.textContent = `You have been invited to join ${inv.organisation} as ${withArticle(inv.role)}.` +
       (inv.expires_at ? ` The invite is valid until ${formatDate(inv.expires_at)}.` : '');
     root.append(signupForm(ctx, token));
   }, (err) => {

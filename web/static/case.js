@@ -174,7 +174,7 @@ export function caseView(run, { onTask, onSubmit } = {}) {
     const statusNode = el('p', { class: 'task-status' });
     const error = alertBox('task-error-' + task.id);
     const node = el('li', { class: 'task card', 'data-id': task.id, 'data-type': task.type },
-      el('h3', { text: `Task ${i + 1} of ${tasks.length}` }),
+      el('h3', { id: `task-${task.id}-title`, text: `Task ${i + 1} of ${tasks.length}` }),
       statusNode,
       el('p', { class: 'prompt', text: task.prompt }));
     const parts = { node, status: statusNode, error, feedback: feedbackNode, button: null };
@@ -233,7 +233,7 @@ function taskContext(task, clientName) {
 
 function taskForm(task, previous, clientName, send) {
   const id = (name) => `task-${task.id}-${name}`;
-  const form = el('form', { class: 'task-form', 'aria-label': 'Your answer' });
+  const form = el('form', { class: 'task-form', 'aria-labelledby': `task-${task.id}-title` });
   const button = el('button', { type: 'submit', class: 'primary task-submit', text: 'Check my answer' });
   let collect;
   form.append(taskContext(task, clientName));

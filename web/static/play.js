@@ -25,7 +25,9 @@ export function render(root, ctx, runId) {
   const title = el('h1', { text: 'Role play' });
   const modeLine = el('p', { class: 'mode-line' });
   const profile = el('details', { id: 'profile', class: 'profile' });
-  const chat = el('div', { id: 'chat', class: 'chat', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+  // tabindex: the log scrolls, so keyboard users must be able to reach it.
+  const chat = el('div', { id: 'chat', class: 'chat', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0' });
+  const chatTitle = el('h2', { class: 'visually-hidden', id: 'chat-title', text: 'Conversation' });
   const composer = el('div', { id: 'composer', class: 'composer' });
   const status = el('p', { id: 'play-status', class: 'play-status', role: 'status' });
   const error = alertBox('play-error');
@@ -37,13 +39,14 @@ export function render(root, ctx, runId) {
     el('header', { class: 'play-header' }, title, modeLine),
     profile,
     el('div', { class: 'play-layout' },
-      el('div', { class: 'conversation' }, chat, status, error, composer, reportSlot),
+      el('div', { class: 'conversation' }, chatTitle, chat, status, error, composer, reportSlot),
       el('aside', { class: 'side-panel', 'aria-label': 'Progress' }, meters, strengths),
     ),
   ));
   title.id = 'play-title';
   status.textContent = 'Loading the conversation…';
 
+  const draftKey = 'oasis.draft.' + runId;
   const clientName = () => run?.scenario?.client?.name || 'the client';
 
   // --- loading and redrawing -------------------------------------------
@@ -80,6 +83,7 @@ export function render(root, ctx, runId) {
     modeLine.textContent = run.mode === 'beginner' ? 'Beginner: choose what you say' : 'Free text: say it in your own words';
     drawProfile(client);
     chat.setAttribute('aria-label', `Conversation with ${client.name || 'the client'}`);
+    chatTitle.textContent = `Conversation with ${client.name || 'the client'}`;
     chat.replaceChildren(transcript(run));
     status.textContent = '';
     for (const entry of pending.forRun(runId)) {
@@ -88,7 +92,7 @@ export function render(root, ctx, runId) {
     drawPanel();
     if (ended()) showEnd(false);
     else drawComposer();
-    scrollChat();
+    scrollChat(false);
   }
 
   function drawProfile(client) {
@@ -119,15 +123,30 @@ export function render(root, ctx, runId) {
   const currentOptions = () => (run.turns.length ? run.turns[run.turns.length - 1].client?.options : run.opening?.options) || [];
   const waiting = () => pending.forRun(runId).length > 0;
 
-  // scrollChat shows the newest message and keeps the input in view.
-  function scrollChat() {
+  // scrollChat shows the newest message; during play it also keeps the
+  // input in view (not on load, when the profile above should be read).
+  function scrollChat(live = true) {
     chat.scrollTop = chat.scrollHeight;
-    if (run && !ended() && composer.getBoundingClientRect().bottom > window.innerHeight) composer.scrollIntoView({ block: 'nearest' });
+    if (live && run && !ended() && composer.getBoundingClientRect().bottom > window.innerHeight) composer.scrollIntoView({ block: 'nearest' });
+  }
+
+  function savedDraft() {
+    try {
+      return sessionStorage.getItem(draftKey) || '';
+    } catch {
+      return '';
+    }
   }
 
   // --- the composer ----------------------------------------------------
 
+  // drawComposer rebuilds the input for the current state. A redraw (after
+  // a reconnect, say) keeps what the trainee was typing, and the draft is
+  // also kept in sessionStorage so a reload does not lose it.
   function drawComposer() {
+    const old = composer.querySelector('#say-input');
+    const draft = old ? old.value : savedDraft();
+    const hadFocus = composer.contains(document.activeElement);
     clear(composer);
     const options = currentOptions();
     if (run.mode === 'beginner' && options.length) {
@@ -152,8 +171,15 @@ export function render(root, ctx, runId) {
           el('span', { id: 'say-help', class: 'hint', text: 'Enter sends; Shift+Enter starts a new line.' }),
           count, send),
       );
+      input.value = draft;
       const updateCount = () => {
         const n = input.value.length;
+        try {
+          if (input.value) sessionStorage.setItem(draftKey, input.value);
+          else sessionStorage.removeItem(draftKey);
+        } catch {
+          // Storage blocked: the draft just does not survive a reload.
+        }
         count.textContent = `${n} / ${MAX_TEXT}`;
         count.classList.toggle('near-limit', n > MAX_TEXT - 100);
       };
@@ -181,6 +207,8 @@ export function render(root, ctx, runId) {
         input.focus();
       });
       composer.append(form);
+      updateCount();
+      if (hadFocus) input.focus();
     }
     setBusy(waiting());
   }
@@ -260,7 +288,7 @@ export function render(root, ctx, runId) {
         return;
       default: {
         pending.drop(entry.id);
-        const bubble = chat.querySelector(`[data-pending="${entry.id}"]`);
+        const bubble = chat.querySelector(`[data-pending="${CSS.escape(entry.id)}"]`);
         if (bubble) bubble.remove();
         showAlert(error, err.message || 'Your response could not be sent.');
         setBusy(false);
@@ -279,7 +307,7 @@ export function render(root, ctx, runId) {
   function onTurn(frame) {
     const turn = frame.turn;
     if (!run || !turn) return;
-    const bubble = chat.querySelector(`[data-pending="${turn.turn_id}"]`);
+    const bubble = chat.querySelector(`[data-pending="${CSS.escape(turn.turn_id || '')}"]`);
     if (run.turns.some((t) => t.n === turn.n)) {
       if (bubble) bubble.remove();
       return;
@@ -314,6 +342,11 @@ export function render(root, ctx, runId) {
 
   function showEnd(live) {
     clear(composer);
+    try {
+      sessionStorage.removeItem(draftKey);
+    } catch {
+      // Nothing to clean up when storage is blocked.
+    }
     for (const entry of pending.forRun(runId)) pending.drop(entry.id);
     for (const b of chat.querySelectorAll('[data-pending]')) b.remove();
     composer.append(el('p', { class: 'ended-note', text: `The conversation with ${clientName()} has ended.` }));

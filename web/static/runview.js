@@ -31,7 +31,8 @@ export function render(root, ctx, runId) {
     const meta = el('p', { class: 'mode-line', text: [formatDateTime(run.created_at), isCase ? 'Practice case' : MODES[run.mode] || run.mode, run.status === 'ended' ? 'Finished' : 'In progress'].join(' · ') });
 
     if (isCase) {
-      section.replaceChildren(...caseView(run), meta, actions);
+      const [heading, ...rest] = caseView(run);
+      section.replaceChildren(heading, meta, actions, ...rest);
       return;
     }
     const client = sc.client || {};

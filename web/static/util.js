@@ -14,7 +14,10 @@ export function el(tag, attrs = {}, ...children) {
     if (value === false || value === null || value === undefined) continue;
     if (key === 'class') node.className = value;
     else if (key === 'text') node.textContent = value;
-    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else if (key.startsWith('on')) {
+      // Handlers only as functions: a string here would become inline script.
+      if (typeof value === 'function') node.addEventListener(key.slice(2), value);
+    }
     else if (key === 'value' || key === 'checked' || key === 'disabled' || key === 'selected') node[key] = value;
     else node.setAttribute(key, value === true ? '' : String(value));
   }
@@ -94,6 +97,11 @@ export const RATINGS = {
 // words turns an identifier like "harm-to-others" into "harm to others".
 export function words(id) {
   return String(id || '').replace(/[-_]+/g, ' ');
+}
+
+// withArticle puts "a" or "an" before a role name: "a trainee", "an admin".
+export function withArticle(word) {
+  return (/^[aeiou]/i.test(word || '') ? 'an ' : 'a ') + word;
 }
 
 export function capitalise(s) {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -259,5 +260,25 @@ func TestPracticeCase(t *testing.T) {
 	}
 	if last["status"] != "ended" || last["report"] == nil {
 		t.Errorf("all tasks passed but the case did not end: %v", last)
+	}
+}
+
+// TestShutdownClosesWebsockets checks that stopping the server sends every
+// browser a close frame saying so, so it knows to reconnect.
+func TestShutdownClosesWebsockets(t *testing.T) {
+	ts := newServer(t, storetest.SQLiteDSN(t))
+	w := ts.admin().ws()
+	w.call(map[string]any{"type": "start", "scenario": "planning-dev"})
+	if err := ts.srv.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	w.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := w.conn.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway || ce.Text != "shutdown" {
+		t.Errorf("after shutdown: %v, want close 1001 \"shutdown\"", err)
+	}
+	if err := ts.srv.Shutdown(t.Context()); err != nil {
+		t.Errorf("a second shutdown: %v", err)
 	}
 }

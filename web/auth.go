@@ -206,6 +206,21 @@ func (s *Server) authed(h func(http.ResponseWriter, *http.Request, store.User)) 
 	}
 }
 
+// orgOnly is authed for organisation members only: a guest account, made
+// for one group session, reaches /api/me, its own runs and its session over
+// the websocket, and nothing else.
+func (s *Server) orgOnly(h func(http.ResponseWriter, *http.Request, store.User)) http.HandlerFunc {
+	return s.authed(func(w http.ResponseWriter, r *http.Request, u store.User) {
+		if u.Role == store.RoleGuest {
+			s.fail(w, r, errGuest)
+			return
+		}
+		h(w, r, u)
+	})
+}
+
+var errGuest = errForbidden("A guest account reaches only the group session it joined. Ask your organisation for an invitation to use the library.")
+
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u store.User) error {
 	token := store.NewToken("ses")
 	expires := s.cfg.Now().Add(sessionLifetime)

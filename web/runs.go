@@ -56,6 +56,8 @@ type liveRun struct {
 	answers []answerView
 	passed  []string
 	used    time.Time
+	// memberID is set on a run played in a group session.
+	memberID string
 }
 
 func newRunManager(s *Server) *runManager {
@@ -147,6 +149,11 @@ func (m *runManager) load(ctx context.Context, u store.User, runID string) (*liv
 		return nil, errNotFound("The scenario of this run, " + rec.ScenarioID + ", is no longer in the library.")
 	}
 	lr := &liveRun{userID: u.ID, rec: rec, sc: sc, ids: map[string]int{}}
+	if rec.GroupSessionID != "" {
+		if m, err := m.s.store.GroupMemberByUser(ctx, rec.GroupSessionID, u.ID); err == nil {
+			lr.memberID = m.MemberID
+		}
+	}
 	switch sc := sc.(type) {
 	case *scenario.Roleplay:
 		turns, err := m.s.store.Turns(ctx, u.ID, runID)
@@ -339,6 +346,11 @@ func (m *runManager) play(ctx context.Context, u store.User, runID, turnID, text
 	if lr.run.Ended() {
 		return turnView{}, nil, errRunEnded
 	}
+	if lr.rec.GroupSessionID != "" {
+		if err := m.s.checkGroupInput(ctx, lr.rec.GroupSessionID, option == 0); err != nil {
+			return turnView{}, nil, err
+		}
+	}
 	in := roleplay.Input{Text: text, Option: option}
 	sv := scoreView{Skills: nil}
 	if option == 0 {
@@ -410,6 +422,7 @@ func (m *runManager) play(ctx context.Context, u store.User, runID, turnID, text
 		now := m.s.cfg.Now().UTC()
 		lr.rec.Status, lr.rec.EndedAt, lr.rec.Report = store.StatusEnded, &now, upd.Report
 	}
+	m.s.groups.progress(ctx, lr)
 	return tv, rep, nil
 }
 
@@ -470,6 +483,11 @@ func (m *runManager) answer(ctx context.Context, u store.User, runID, answerID, 
 	if lr.rec.Status == store.StatusEnded {
 		return answerView{}, nil, nil, errRunEnded
 	}
+	if lr.rec.GroupSessionID != "" {
+		if err := m.s.checkGroupInput(ctx, lr.rec.GroupSessionID, false); err != nil {
+			return answerView{}, nil, nil, err
+		}
+	}
 	fb, err := practice.Check(c, taskID, ans, m.s.scorer, m.s.cfg.Now())
 	if err != nil {
 		if errors.Is(err, practice.ErrNoTask) {
@@ -509,6 +527,7 @@ func (m *runManager) answer(ctx context.Context, u store.User, runID, answerID, 
 		now := m.s.cfg.Now().UTC()
 		lr.rec.Status, lr.rec.EndedAt, lr.rec.Report = store.StatusEnded, &now, upd.Report
 	}
+	m.s.groups.progress(ctx, lr)
 	return av, lr, rep, nil
 }
 

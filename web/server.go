@@ -43,8 +43,13 @@ type Server struct {
 	runs   *runManager
 	logins *limiter
 	guard  *limiter
+	joins  *limiter
 	conns  *connSet
+	groups *groupHub
 	mux    *http.ServeMux
+	// ctx lives until Shutdown, for background work.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	shutdownOnce sync.Once
 	closing      chan struct{}
@@ -67,10 +72,14 @@ func New(cfg Config) *Server {
 		md:      newMarkdown(),
 		logins:  newLimiter(10, time.Minute),
 		guard:   newLimiter(60, time.Minute),
+		joins:   newLimiter(20, time.Minute),
 		conns:   newConnSet(),
 		closing: make(chan struct{}),
 	}
 	s.runs = newRunManager(s)
+	s.groups = newGroupHub(s)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	go s.groups.run(s.ctx)
 	s.routes()
 	return s
 }
@@ -92,18 +101,22 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/login", s.handleLogin)
 	m.HandleFunc("POST /api/logout", s.handleLogout)
 	m.HandleFunc("GET /api/me", s.authed(s.handleMe))
-	m.HandleFunc("POST /api/invites", s.authed(s.handleCreateInvite))
-	m.HandleFunc("GET /api/members", s.authed(s.handleMembers))
-	m.HandleFunc("GET /api/scenarios", s.authed(s.handleScenarios))
-	m.HandleFunc("GET /api/scenarios/{id}", s.authed(s.handleScenario))
-	m.HandleFunc("GET /api/runs", s.authed(s.handleRuns))
+	m.HandleFunc("POST /api/invites", s.orgOnly(s.handleCreateInvite))
+	m.HandleFunc("GET /api/members", s.orgOnly(s.handleMembers))
+	m.HandleFunc("GET /api/scenarios", s.orgOnly(s.handleScenarios))
+	m.HandleFunc("GET /api/scenarios/{id}", s.orgOnly(s.handleScenario))
+	m.HandleFunc("GET /api/runs", s.orgOnly(s.handleRuns))
 	m.HandleFunc("GET /api/runs/{id}", s.authed(s.handleRun))
+	m.HandleFunc("POST /api/groups/join", s.handleGroupJoin)
+	m.HandleFunc("GET /api/groups", s.orgOnly(s.handleGroups))
+	m.HandleFunc("GET /api/groups/{id}/results.csv", s.orgOnly(s.handleGroupResults))
+	m.HandleFunc("GET /api/groups/{id}/board.csv", s.orgOnly(s.handleGroupBoard))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound("There is no API at "+r.URL.Path+"; see docs/api.md."))
 	})
 	m.HandleFunc("GET /ws", s.handleWS)
 	m.Handle("GET /static/", staticHandler())
-	for _, p := range []string{"GET /{$}", "GET /setup", "GET /join"} {
+	for _, p := range []string{"GET /{$}", "GET /setup", "GET /join", "GET /join/{code}"} {
 		m.HandleFunc(p, serveIndex)
 	}
 	s.mux = m
@@ -170,6 +183,9 @@ func clientIP(r *http.Request) string {
 // safe to call more than once; the HTTP server's own Shutdown stops the
 // listener.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.shutdownOnce.Do(func() { close(s.closing) })
+	s.shutdownOnce.Do(func() {
+		close(s.closing)
+		s.cancel()
+	})
 	return s.conns.closeAll(ctx)
 }

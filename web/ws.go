@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -82,9 +83,21 @@ type wsConn struct {
 	s         *Server
 	ws        *websocket.Conn
 	user      store.User
+	base      string
 	send      chan []byte
 	done      chan struct{}
 	closeOnce sync.Once
+
+	mu     sync.Mutex
+	groups []string // the group sessions it follows
+}
+
+func (c *wsConn) addGroup(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !slices.Contains(c.groups, id) {
+		c.groups = append(c.groups, id)
+	}
 }
 
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
@@ -111,9 +124,15 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	c := &wsConn{s: s, ws: ws, user: u, send: make(chan []byte, sendQueue), done: make(chan struct{})}
+	c := &wsConn{s: s, ws: ws, user: u, base: s.baseURL(r), send: make(chan []byte, sendQueue), done: make(chan struct{})}
 	s.conns.add(c)
-	defer s.conns.remove(c)
+	defer func() {
+		s.conns.remove(c)
+		c.mu.Lock()
+		groups := c.groups
+		c.mu.Unlock()
+		s.groups.unsubscribe(c, groups)
+	}()
 	go c.writeLoop()
 	c.readLoop()
 }
@@ -187,7 +206,18 @@ func (c *wsConn) reply(v any) {
 }
 
 type inMessage struct {
-	Type     string           `json:"type"`
+	Type         string `json:"type"`
+	SessionID    string `json:"session_id"`
+	Code         string `json:"code"`
+	Kind         string `json:"kind"`
+	Action       string `json:"action"`
+	Message      string `json:"message"`
+	Anonymous    *bool  `json:"anonymous"`
+	BeginnerOnly *bool  `json:"beginner_only"`
+	CardID       string `json:"card_id"`
+	Column       string `json:"column"`
+	Vote         *bool  `json:"vote"`
+
 	Ref      string           `json:"ref"`
 	Scenario string           `json:"scenario"`
 	Mode     string           `json:"mode"`
@@ -225,7 +255,12 @@ func (c *wsConn) handle(data []byte) {
 	defer cancel()
 	var out any
 	var err error
+	if c.user.Role == store.RoleGuest && (m.Type == "start" || m.Type == "group_create") {
+		m.Type = "guest_refused"
+	}
 	switch m.Type {
+	case "guest_refused":
+		err = errGuest
 	case "start":
 		var v runView
 		v, err = c.s.runs.start(ctx, c.user, m.Scenario, m.Mode)
@@ -262,10 +297,51 @@ func (c *wsConn) handle(data []byte) {
 			}
 			out = map[string]any{"type": "feedback", "ref": m.Ref, "run_id": m.RunID, "answer": av, "passed": lr.passedCopy(), "status": status, "report": rep}
 		}
+	case "group_create":
+		var g groupOut
+		g, err = c.s.groupCreate(ctx, c, c.user, m.Scenario, m.Kind, m.Anonymous != nil && *m.Anonymous, m.BeginnerOnly != nil && *m.BeginnerOnly, c.base)
+		out = map[string]any{"type": "group", "ref": m.Ref, "session": g}
+	case "group_join":
+		if ok, _ := c.s.joins.allow("groupjoin:"+c.user.ID, c.s.cfg.Now()); !ok {
+			err = &apiError{Code: "rate_limited", Message: "Too many join attempts. Please wait a minute and try again."}
+			break
+		}
+		var g groupOut
+		g, err = c.s.groupJoin(ctx, c, c.user, m.Code, c.base)
+		out = map[string]any{"type": "group", "ref": m.Ref, "session": g}
+	case "group_resume":
+		var g groupOut
+		g, err = c.s.groupSnapshot(ctx, c, c.user, m.SessionID, c.base)
+		out = map[string]any{"type": "group", "ref": m.Ref, "session": g}
+	case "group_pace", "group_broadcast", "group_settings":
+		var seq int64
+		switch m.Type {
+		case "group_pace":
+			seq, err = c.s.groupPace(ctx, c.user, m.SessionID, m.Action, m.Message)
+		case "group_broadcast":
+			seq, err = c.s.groupBroadcast(ctx, c.user, m.SessionID, m.Text)
+		default:
+			seq, err = c.s.groupSettings(ctx, c.user, m.SessionID, m.Anonymous, m.BeginnerOnly)
+		}
+		// The event itself reaches this connection like every other
+		// member's; this acknowledges the request.
+		out = map[string]any{"type": "group_ack", "ref": m.Ref, "session_id": m.SessionID, "seq": seq}
+	case "card_post":
+		var card cardOut
+		card, err = c.s.cardPost(ctx, c.user, m.SessionID, m.CardID, m.Column, m.Text)
+		out = map[string]any{"type": "card", "ref": m.Ref, "session_id": m.SessionID, "card": card}
+	case "card_vote":
+		if m.Vote == nil {
+			err = errBadRequest(`Send "vote": true or false.`)
+			break
+		}
+		var n int
+		n, err = c.s.cardVote(ctx, c.user, m.SessionID, m.CardID, *m.Vote)
+		out = map[string]any{"type": "vote", "ref": m.Ref, "session_id": m.SessionID, "card_id": m.CardID, "votes": n, "voted": *m.Vote}
 	case "":
-		err = &apiError{Code: "unknown_type", Message: `Every message needs a "type": start, resume, say, choose or answer.`}
+		err = &apiError{Code: "unknown_type", Message: `Every message needs a "type"; see docs/protocol.md.`}
 	default:
-		err = &apiError{Code: "unknown_type", Message: "Unknown message type " + quote(m.Type) + "; use start, resume, say, choose or answer."}
+		err = &apiError{Code: "unknown_type", Message: "Unknown message type " + quote(m.Type) + "; see docs/protocol.md for the messages."}
 	}
 	if err != nil {
 		ae, unexpected := toAPIError(err)

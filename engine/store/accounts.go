@@ -240,7 +240,7 @@ type Member struct {
 // Members lists the accounts of one organisation.
 func (s *Store) Members(ctx context.Context, orgID string) ([]Member, error) {
 	rows, err := s.query(ctx, `SELECT u.id, u.name, u.email, u.role, u.created_at, (SELECT COUNT(*) FROM runs r WHERE r.user_id = u.id)
-		FROM users u WHERE u.org_id = ? ORDER BY u.name, u.email`, orgID)
+		FROM users u WHERE u.org_id = ? AND u.role <> 'guest' ORDER BY u.name, u.email`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}

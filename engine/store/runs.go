@@ -42,6 +42,8 @@ type Run struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	EndedAt   *time.Time
+	// GroupSessionID is set on runs played in a group session.
+	GroupSessionID string
 }
 
 // TurnRecord is one stored turn: the input, its score and the state it
@@ -81,15 +83,19 @@ func (s *Store) CreateRun(ctx context.Context, r *Run) error {
 	r.ID = NewID("r")
 	now := s.now().UTC()
 	r.CreatedAt, r.UpdatedAt, r.Status = now, now, StatusActive
-	_, err := s.exec(ctx, `INSERT INTO runs (id, org_id, user_id, scenario_id, kind, mode, seed, status, turns, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`, r.ID, r.OrgID, r.UserID, r.ScenarioID, r.Kind, r.Mode, r.Seed, r.Status, millis(now), millis(now))
+	var group any
+	if r.GroupSessionID != "" {
+		group = r.GroupSessionID
+	}
+	_, err := s.exec(ctx, `INSERT INTO runs (id, org_id, user_id, scenario_id, kind, mode, seed, status, turns, created_at, updated_at, group_session_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`, r.ID, r.OrgID, r.UserID, r.ScenarioID, r.Kind, r.Mode, r.Seed, r.Status, millis(now), millis(now), group)
 	if err != nil {
 		return fmt.Errorf("store run: %w", err)
 	}
 	return nil
 }
 
-const runColumns = "id, org_id, user_id, scenario_id, kind, mode, seed, status, turns, outcome_id, overall, strengths_ratio, summary, report, created_at, updated_at, ended_at"
+const runColumns = "id, org_id, user_id, scenario_id, kind, mode, seed, status, turns, outcome_id, overall, strengths_ratio, summary, report, created_at, updated_at, ended_at, COALESCE(group_session_id, '')"
 
 func scanRun(r scanner) (Run, error) {
 	var run Run
@@ -98,7 +104,7 @@ func scanRun(r scanner) (Run, error) {
 	var created, updated int64
 	var ended sql.NullInt64
 	err := r.Scan(&run.ID, &run.OrgID, &run.UserID, &run.ScenarioID, &run.Kind, &run.Mode, &run.Seed, &run.Status, &run.Turns,
-		&run.OutcomeID, &overall, &ratio, &run.Summary, &run.Report, &created, &updated, &ended)
+		&run.OutcomeID, &overall, &ratio, &run.Summary, &run.Report, &created, &updated, &ended, &run.GroupSessionID)
 	if err != nil {
 		return run, classify(err)
 	}

@@ -35,6 +35,7 @@ var (
 // Store is the database.
 type Store struct {
 	db       *sql.DB
+	dsn      string
 	postgres bool
 	// rebound caches queries rewritten from ? to $n placeholders.
 	rebound sync.Map
@@ -71,7 +72,7 @@ func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // Open opens the database named by dsn, a postgres:// URL or a file path
 // for SQLite, and applies any migrations it has not had yet.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{now: time.Now}
+	s := &Store{now: time.Now, dsn: dsn}
 	var err error
 	switch {
 	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):

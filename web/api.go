@@ -70,9 +70,11 @@ func (s *Server) handleRun(w http.ResponseWriter, r *http.Request, u store.User)
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
+	writes, commits := s.store.WriteStats()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"heap_alloc_bytes": m.HeapAlloc, "sys_bytes": m.Sys, "rss_bytes": residentBytes(), "goroutines": runtime.NumGoroutine(),
+		"heap_alloc_bytes": m.HeapAlloc, "sys_bytes": m.Sys, "stack_inuse_bytes": m.StackInuse, "rss_bytes": residentBytes(), "goroutines": runtime.NumGoroutine(),
 		"websockets": s.conns.count(), "live_runs": s.runs.size(),
+		"sqlite_batched_writes": writes, "sqlite_commits": commits,
 	})
 }
 

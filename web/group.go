@@ -35,12 +35,15 @@ var boardColumns = []string{"facts", "strengths", "plans", "barriers", "limitati
 // its own connections. A server that missed notices (its listening
 // connection dropped) re-reads every session it serves.
 type groupHub struct {
-	s    *Server
-	mu   sync.Mutex
-	subs map[string]map[*wsConn]subscriber
+	s *Server
+	// instance names this server in its notices, to skip its own.
+	instance string
+	mu       sync.Mutex
+	subs     map[string]map[*wsConn]subscriber
 	// sessions caches what turns need to know about a session (its state,
 	// mode and kind), kept current by the events this server delivers.
 	sessions map[string]*hubSession
+	progress progressQueue
 }
 
 type subscriber struct {
@@ -57,7 +60,7 @@ type hubSession struct {
 }
 
 func newGroupHub(s *Server) *groupHub {
-	return &groupHub{s: s, subs: map[string]map[*wsConn]subscriber{}, sessions: map[string]*hubSession{}}
+	return &groupHub{s: s, instance: store.NewID("i"), subs: map[string]map[*wsConn]subscriber{}, sessions: map[string]*hubSession{}}
 }
 
 // run listens for other servers' notices until ctx is done.
@@ -129,10 +132,10 @@ func (hs *hubSession) snapshot() store.GroupSession {
 }
 
 // notice handles a notice from any server: "ev SEQ SESSION" for a new
-// event, "pr MEMBER SESSION" for a member's progress.
+// event, "pr MEMBER SESSION INSTANCE" for a member's progress.
 func (h *groupHub) notice(payload string) {
 	f := strings.Fields(payload)
-	if len(f) != 3 {
+	if len(f) < 3 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -141,7 +144,10 @@ func (h *groupHub) notice(payload string) {
 	case "ev":
 		h.deliver(ctx, f[2])
 	case "pr":
-		h.deliverProgress(ctx, f[2], f[1])
+		if len(f) == 4 && f[3] == h.instance {
+			return // queued already
+		}
+		h.queueProgress(f[2], f[1], nil)
 	}
 }
 
@@ -195,12 +201,35 @@ func (h *groupHub) deliver(ctx context.Context, sessionID string) {
 	for _, e := range evs {
 		hs.delivered = e.Seq
 		ed := h.load(ctx, hs.g, e)
+		if ed.same() {
+			// One encoding for everyone: a broadcast to a hundred
+			// trainees is one JSON encoding and a hundred queued writes.
+			data, err := json.Marshal(map[string]any{"type": "group_event", "session_id": sessionID, "seq": e.Seq, "event": ed.view(hs.g, subscriber{})})
+			if err != nil {
+				continue
+			}
+			for c := range subs {
+				c.sendBytes(data)
+			}
+			continue
+		}
 		for c, sub := range subs {
 			if ev := ed.view(hs.g, sub); ev != nil {
 				c.reply(map[string]any{"type": "group_event", "session_id": sessionID, "seq": e.Seq, "event": ev})
 			}
 		}
 	}
+}
+
+// same says whether every subscriber sees the event alike.
+func (ed eventData) same() bool {
+	switch ed.kind {
+	case "joined", "card":
+		return false
+	case "pace":
+		return ed.runs == nil
+	}
+	return true
 }
 
 // eventData is an event with what its views need, read once for all
@@ -269,55 +298,142 @@ func (ed eventData) view(g store.GroupSession, sub subscriber) map[string]any {
 	return ev
 }
 
-// deliverProgress sends a member's progress to the session's trainer, if
-// connected to this server.
-func (h *groupHub) deliverProgress(ctx context.Context, sessionID, memberID string) {
-	var trainers []*wsConn
-	for c, sub := range h.subscribers(sessionID) {
-		if sub.trainer {
-			trainers = append(trainers, c)
+// Progress reaches trainers in batches: every trainee's turn changes their
+// row in the roster, and a room of a hundred sending a turn every two
+// seconds would otherwise be fifty events a second for the trainer's
+// browser to draw. A session's progress is gathered for progressEvery and
+// sent as one event.
+const progressEvery = 250 * time.Millisecond
+
+type progressQueue struct {
+	mu sync.Mutex
+	// local holds progress made on this server; remote, members whose
+	// progress another server stored (read back when sending).
+	local     map[string]map[string]*progressView
+	remote    map[string]map[string]bool
+	scheduled map[string]bool
+}
+
+// queueProgress adds a member's progress to the session's next batch; p
+// nil means it is to be read from the database.
+func (h *groupHub) queueProgress(sessionID, memberID string, p *progressView) {
+	if len(h.trainers(sessionID)) == 0 {
+		return
+	}
+	q := &h.progress
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.local == nil {
+		q.local, q.remote, q.scheduled = map[string]map[string]*progressView{}, map[string]map[string]bool{}, map[string]bool{}
+	}
+	if p != nil {
+		if q.local[sessionID] == nil {
+			q.local[sessionID] = map[string]*progressView{}
 		}
+		q.local[sessionID][memberID] = p
+		delete(q.remote[sessionID], memberID)
+	} else {
+		if q.remote[sessionID] == nil {
+			q.remote[sessionID] = map[string]bool{}
+		}
+		q.remote[sessionID][memberID] = true
+		delete(q.local[sessionID], memberID)
 	}
-	if len(trainers) == 0 {
-		return
-	}
-	hs, err := h.session(ctx, sessionID)
-	if err != nil {
-		return
-	}
-	m, err := h.s.store.GroupMember(ctx, sessionID, memberID)
-	if err != nil {
-		return
-	}
-	mv := memberView(m, hs.snapshot(), subscriber{trainer: true})
-	for _, c := range trainers {
-		c.reply(map[string]any{"type": "group_event", "session_id": sessionID, "event": map[string]any{"type": "progress", "member_id": memberID, "progress": mv.Progress}})
+	if !q.scheduled[sessionID] {
+		q.scheduled[sessionID] = true
+		time.AfterFunc(progressEvery, func() { h.flushProgress(sessionID) })
 	}
 }
 
-// progress records how a group run is going after a turn and lets the
-// trainer know.
-func (h *groupHub) progress(ctx context.Context, lr *liveRun) {
-	if lr.rec.GroupSessionID == "" || lr.memberID == "" {
+type memberProgress struct {
+	MemberID string        `json:"member_id"`
+	Progress *progressView `json:"progress"`
+}
+
+// flushProgress sends a session's gathered progress to its trainers here.
+func (h *groupHub) flushProgress(sessionID string) {
+	q := &h.progress
+	q.mu.Lock()
+	local, remote := q.local[sessionID], q.remote[sessionID]
+	delete(q.local, sessionID)
+	delete(q.remote, sessionID)
+	delete(q.scheduled, sessionID)
+	q.mu.Unlock()
+	trainers := h.trainers(sessionID)
+	if len(trainers) == 0 {
 		return
+	}
+	out := make([]memberProgress, 0, len(local)+len(remote))
+	for id, p := range local {
+		out = append(out, memberProgress{id, p})
+	}
+	if len(remote) > 0 {
+		ctx, cancel := context.WithTimeout(h.s.ctx, 10*time.Second)
+		defer cancel()
+		hs, err := h.session(ctx, sessionID)
+		ms, err2 := h.s.store.GroupMembers(ctx, sessionID)
+		if err == nil && err2 == nil {
+			g := hs.snapshot()
+			for _, m := range ms {
+				if remote[m.MemberID] {
+					out = append(out, memberProgress{m.MemberID, memberView(m, g, subscriber{trainer: true}).Progress})
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	slices.SortFunc(out, func(a, b memberProgress) int { return strings.Compare(a.MemberID, b.MemberID) })
+	data, err := json.Marshal(map[string]any{"type": "group_event", "session_id": sessionID, "event": map[string]any{"type": "progress", "members": out}})
+	if err != nil {
+		return
+	}
+	for _, c := range trainers {
+		c.sendBytes(data)
+	}
+}
+
+func (h *groupHub) trainers(sessionID string) []*wsConn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []*wsConn
+	for c, sub := range h.subs[sessionID] {
+		if sub.trainer {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// progressUpdate is how a group run is going after the turn or answer
+// about to be stored (n turns or answers in all), stored with it; nil for
+// a run outside a group session.
+func (h *groupHub) progressUpdate(lr *liveRun, n int, passed []string, ended bool) (*store.MemberProgress, *progressView) {
+	if lr.rec.GroupSessionID == "" || lr.memberID == "" {
+		return nil, nil
 	}
 	var p progressView
 	if lr.run != nil {
 		p = runProgress(lr.run)
 	} else if c, ok := lr.sc.(*scenario.Case); ok {
-		p = progressView{Turns: lr.n, Passed: len(lr.passed), Tasks: len(c.Tasks), Ended: lr.rec.Status == store.StatusEnded}
+		p = progressView{Turns: n, Passed: len(passed), Tasks: len(c.Tasks), Ended: ended}
 	}
 	data, _ := json.Marshal(p)
-	if err := h.s.store.SetMemberProgress(ctx, lr.rec.GroupSessionID, lr.memberID, string(data)); err != nil {
-		h.s.log.Warn("store group progress", "err", err)
-		return
-	}
+	mp := &store.MemberProgress{SessionID: lr.rec.GroupSessionID, MemberID: lr.memberID, Progress: string(data)}
 	if h.s.store.Postgres() {
-		h.s.store.Notify(ctx, "pr "+lr.memberID+" "+lr.rec.GroupSessionID)
-		// This server's trainers hear it through the notice as well; the
-		// direct call spares them the round trip.
+		// Other servers' trainers read it back; this server's hear it
+		// directly (progressStored) and skip their own notice.
+		mp.Notice = "pr " + lr.memberID + " " + lr.rec.GroupSessionID + " " + h.instance
 	}
-	h.deliverProgress(ctx, lr.rec.GroupSessionID, lr.memberID)
+	return mp, &p
+}
+
+// progressStored lets this server's trainers know of progress just stored.
+func (h *groupHub) progressStored(mp *store.MemberProgress, p *progressView) {
+	if mp != nil {
+		h.queueProgress(mp.SessionID, mp.MemberID, p)
+	}
 }
 
 // progressView is the trainer's live view of a member's run.

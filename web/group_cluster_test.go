@@ -45,7 +45,7 @@ func TestGroupAcrossInstances(t *testing.T) {
 	if turn := sw.callSkipping(map[string]any{"type": "say", "run_id": run, "turn_id": "t_clus0001", "text": "What matters most to you this week?"}); turnN(turn) != 1 {
 		t.Fatalf("a turn on B: %v", turn)
 	}
-	if p := tw.waitEvent("progress"); p["progress"].(map[string]any)["turns"].(float64) != 1 {
+	if p := progressOf(tw.waitEvent("progress")); len(p) != 1 || p[0]["turns"].(float64) != 1 {
 		t.Errorf("progress on A: %v", p)
 	}
 	ack := tw.callSkipping(map[string]any{"type": "group_broadcast", "session_id": id, "text": "Ten minutes left."})

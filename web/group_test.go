@@ -45,6 +45,15 @@ func (w *wsClient) callSkipping(msg map[string]any) map[string]any {
 	}
 }
 
+// progressOf returns the progress of each member in a progress event.
+func progressOf(ev map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, m := range ev["members"].([]any) {
+		out = append(out, m.(map[string]any)["progress"].(map[string]any))
+	}
+	return out
+}
+
 func session(t *testing.T, reply map[string]any) map[string]any {
 	t.Helper()
 	if reply["type"] != "group" {
@@ -98,7 +107,7 @@ func TestGroupPlaySession(t *testing.T) {
 	if turnN(turn) != 1 {
 		t.Fatalf("sam's turn: %v", turn)
 	}
-	if p := tw.waitEvent("progress"); p["progress"].(map[string]any)["turns"].(float64) != 1 {
+	if p := progressOf(tw.waitEvent("progress")); len(p) != 1 || p[0]["turns"].(float64) != 1 {
 		t.Errorf("progress %v", p)
 	}
 	// Pause freezes everyone's input with the trainer's message.

@@ -399,6 +399,8 @@ func (m *runManager) play(ctx context.Context, u store.User, runID, turnID, text
 		rep = m.s.roleplayReport(lr.run)
 		upd = endUpdate(rep)
 	}
+	var progress *progressView
+	upd.Progress, progress = m.s.groups.progressUpdate(lr, tv.N, nil, turn.Ended)
 	inJSON, _ := json.Marshal(rec.Input)
 	scJSON, _ := json.Marshal(sv)
 	stJSON, _ := json.Marshal(ct)
@@ -418,11 +420,13 @@ func (m *runManager) play(ctx context.Context, u store.User, runID, turnID, text
 	lr.n++
 	lr.ids[turnID] = lr.n
 	lr.rec.Turns = lr.n
+	m.s.groups.progressStored(upd.Progress, progress)
 	if turn.Ended {
 		now := m.s.cfg.Now().UTC()
 		lr.rec.Status, lr.rec.EndedAt, lr.rec.Report = store.StatusEnded, &now, upd.Report
+		// An ended run is read back from the database when asked for.
+		m.forget(runID)
 	}
-	m.s.groups.progress(ctx, lr)
 	return tv, rep, nil
 }
 
@@ -506,6 +510,8 @@ func (m *runManager) answer(ctx context.Context, u store.User, runID, answerID, 
 		rep = caseReport(c, append(slices.Clone(lr.answers), av))
 		upd = endUpdate(rep)
 	}
+	var progress *progressView
+	upd.Progress, progress = m.s.groups.progressUpdate(lr, av.N, passed, rep != nil)
 	ansJSON, _ := json.Marshal(ans)
 	fbJSON, _ := json.Marshal(fb)
 	wctx, cancel := context.WithTimeout(ctx, writeWait)
@@ -526,8 +532,9 @@ func (m *runManager) answer(ctx context.Context, u store.User, runID, answerID, 
 	if rep != nil {
 		now := m.s.cfg.Now().UTC()
 		lr.rec.Status, lr.rec.EndedAt, lr.rec.Report = store.StatusEnded, &now, upd.Report
+		m.forget(runID)
 	}
-	m.s.groups.progress(ctx, lr)
+	m.s.groups.progressStored(upd.Progress, progress)
 	return av, lr, rep, nil
 }
 

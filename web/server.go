@@ -46,7 +46,9 @@ type Server struct {
 	joins  *limiter
 	conns  *connSet
 	groups *groupHub
-	mux    *http.ServeMux
+	// handling counts websocket messages being handled, for Shutdown.
+	handling sync.WaitGroup
+	mux      *http.ServeMux
 	// ctx lives until Shutdown, for background work.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -187,5 +189,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		close(s.closing)
 		s.cancel()
 	})
-	return s.conns.closeAll(ctx)
+	err := s.conns.closeAll(ctx)
+	// Let messages being handled finish (their turns are stored) before
+	// the caller closes the database.
+	done := make(chan struct{})
+	go func() { s.handling.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return err
 }

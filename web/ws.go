@@ -87,6 +87,7 @@ type wsConn struct {
 	send      chan []byte
 	done      chan struct{}
 	closeOnce sync.Once
+	handled   sync.WaitGroup // the message being handled
 
 	mu     sync.Mutex
 	groups []string // the group sessions it follows
@@ -126,15 +127,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &wsConn{s: s, ws: ws, user: u, base: s.baseURL(r), send: make(chan []byte, sendQueue), done: make(chan struct{})}
 	s.conns.add(c)
-	defer func() {
-		s.conns.remove(c)
-		c.mu.Lock()
-		groups := c.groups
-		c.mu.Unlock()
-		s.groups.unsubscribe(c, groups)
-	}()
 	go c.writeLoop()
-	c.readLoop()
+	// Returning lets net/http drop its buffers for this connection (the
+	// hijacked socket is the websocket's alone now).
+	go c.readLoop()
 }
 
 func (c *wsConn) closeWith(code int, reason string) {
@@ -146,7 +142,14 @@ func (c *wsConn) closeWith(code int, reason string) {
 }
 
 func (c *wsConn) readLoop() {
-	defer c.closeWith(websocket.CloseNormalClosure, "")
+	defer func() {
+		c.closeWith(websocket.CloseNormalClosure, "")
+		c.s.conns.remove(c)
+		c.mu.Lock()
+		groups := c.groups
+		c.mu.Unlock()
+		c.s.groups.unsubscribe(c, groups)
+	}()
 	c.ws.SetReadLimit(maxFrame)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
@@ -163,7 +166,18 @@ func (c *wsConn) readLoop() {
 			c.reply(errorFrame("", "", &apiError{Code: "bad_json", Message: "Send JSON text frames."}))
 			continue
 		}
-		c.handle(data)
+		// A message is handled on a goroutine of its own, and the next
+		// read waits for it: handling (scoring, SQLite) needs a deep stack
+		// for a moment, and this loop, alive as long as the connection,
+		// keeps a shallow one.
+		c.s.handling.Add(1)
+		c.handled.Add(1)
+		go func() {
+			defer c.s.handling.Done()
+			defer c.handled.Done()
+			c.handle(data)
+		}()
+		c.handled.Wait()
 	}
 }
 
@@ -196,6 +210,11 @@ func (c *wsConn) reply(v any) {
 		c.s.log.Error("encode websocket message", "err", err)
 		return
 	}
+	c.sendBytes(data)
+}
+
+// sendBytes queues an encoded message, for one encoding sent to many.
+func (c *wsConn) sendBytes(data []byte) {
 	select {
 	case c.send <- data:
 	case <-c.done:

@@ -187,7 +187,9 @@ func (s *Store) JoinGroup(ctx context.Context, sessionID string, u User) (m Grou
 	return m, err == nil, err
 }
 
-const memberColumns = "session_id, member_id, user_id, display_name, alias, guest, COALESCE(run_id, ''), progress, joined_at"
+// selectMembers reads members with the progress of their runs.
+const selectMembers = `SELECT gm.session_id, gm.member_id, gm.user_id, gm.display_name, gm.alias, gm.guest, COALESCE(gm.run_id, ''), COALESCE(r.progress, ''), gm.joined_at
+	FROM group_members gm LEFT JOIN runs r ON r.id = gm.run_id `
 
 func scanMember(r scanner) (GroupMember, error) {
 	var m GroupMember
@@ -200,17 +202,17 @@ func scanMember(r scanner) (GroupMember, error) {
 
 // GroupMemberByUser returns a user's membership of a session.
 func (s *Store) GroupMemberByUser(ctx context.Context, sessionID, userID string) (GroupMember, error) {
-	return scanMember(s.queryRow(ctx, "SELECT "+memberColumns+" FROM group_members WHERE session_id = ? AND user_id = ?", sessionID, userID))
+	return scanMember(s.queryRow(ctx, selectMembers+"WHERE gm.session_id = ? AND gm.user_id = ?", sessionID, userID))
 }
 
 // GroupMember returns one member of a session.
 func (s *Store) GroupMember(ctx context.Context, sessionID, memberID string) (GroupMember, error) {
-	return scanMember(s.queryRow(ctx, "SELECT "+memberColumns+" FROM group_members WHERE session_id = ? AND member_id = ?", sessionID, memberID))
+	return scanMember(s.queryRow(ctx, selectMembers+"WHERE gm.session_id = ? AND gm.member_id = ?", sessionID, memberID))
 }
 
 // GroupMembers lists a session's members in the order they joined.
 func (s *Store) GroupMembers(ctx context.Context, sessionID string) ([]GroupMember, error) {
-	rows, err := s.query(ctx, "SELECT "+memberColumns+" FROM group_members WHERE session_id = ? ORDER BY joined_at, member_id", sessionID)
+	rows, err := s.query(ctx, selectMembers+"WHERE gm.session_id = ? ORDER BY gm.joined_at, gm.member_id", sessionID)
 	if err != nil {
 		return nil, err
 	}
@@ -229,12 +231,6 @@ func (s *Store) GroupMembers(ctx context.Context, sessionID string) ([]GroupMemb
 // SetMemberRun records a member's run in the session.
 func (s *Store) SetMemberRun(ctx context.Context, sessionID, memberID, runID string) error {
 	_, err := s.exec(ctx, "UPDATE group_members SET run_id = ? WHERE session_id = ? AND member_id = ?", runID, sessionID, memberID)
-	return err
-}
-
-// SetMemberProgress records how a member's run is going.
-func (s *Store) SetMemberProgress(ctx context.Context, sessionID, memberID, progress string) error {
-	_, err := s.exec(ctx, "UPDATE group_members SET progress = ? WHERE session_id = ? AND member_id = ?", progress, sessionID, memberID)
 	return err
 }
 
@@ -303,15 +299,6 @@ func (tx *Tx) notify(ctx context.Context, payload string) error {
 		return nil
 	}
 	_, err := tx.exec(ctx, "SELECT pg_notify(?, ?)", GroupChannel, payload)
-	return err
-}
-
-// Notify sends a notice to every server listening (PostgreSQL only).
-func (s *Store) Notify(ctx context.Context, payload string) error {
-	if !s.postgres {
-		return nil
-	}
-	_, err := s.exec(ctx, "SELECT pg_notify(?, ?)", GroupChannel, payload)
 	return err
 }
 

@@ -10,15 +10,14 @@ import (
 // Listen delivers the notices every server sends on the group channel
 // (PostgreSQL only; on SQLite there is one server and it returns at once).
 // It holds one connection of its own and reconnects when it drops, calling
-// resync after each reconnect: notices sent meanwhile are lost, so the
-// caller re-reads what it shows from the database. It returns when ctx is
+// resync each time it starts listening: notices sent before are lost, so
+// the caller re-reads what it shows from the database. It returns when ctx is
 // done.
 func (s *Store) Listen(ctx context.Context, notice func(payload string), resync func()) {
 	if !s.postgres {
 		return
 	}
 	backoff := 100 * time.Millisecond
-	first := true
 	for ctx.Err() == nil {
 		conn, err := pgx.Connect(ctx, s.dsn)
 		if err == nil {
@@ -37,10 +36,9 @@ func (s *Store) Listen(ctx context.Context, notice func(payload string), resync 
 			continue
 		}
 		backoff = 100 * time.Millisecond
-		if !first {
-			resync()
-		}
-		first = false
+		// Events committed before LISTEN took hold (at start, or while
+		// reconnecting) sent notices nobody here heard.
+		resync()
 		for {
 			n, err := conn.WaitForNotification(ctx)
 			if err != nil {

@@ -76,6 +76,17 @@ type RunUpdate struct {
 	StrengthsRatio *float64
 	Summary        string
 	Report         string
+	// Progress, for a run in a group session, is stored on the run by the
+	// same statement as the turn count.
+	Progress *MemberProgress
+}
+
+// MemberProgress is a group member's live progress. Notice, when set, is
+// sent on PostgreSQL as the transaction commits.
+type MemberProgress struct {
+	SessionID, MemberID string
+	Progress            string
+	Notice              string
 }
 
 // CreateRun stores a new run, filling in its id and times.
@@ -194,7 +205,7 @@ func (s *Store) Answers(ctx context.Context, userID, runID string) ([]AnswerReco
 // the run already has is not stored again: the stored one is returned with
 // dup set. rec.N must be the run's next turn number, or ErrStale.
 func (s *Store) AppendTurn(ctx context.Context, userID, runID string, rec TurnRecord, upd RunUpdate) (stored TurnRecord, dup bool, err error) {
-	err = s.Transact(ctx, func(tx *Tx) error {
+	err = s.batched(ctx, func(tx *Tx) error {
 		// The common case in two statements: claim turn n on the run (which
 		// checks it is the user's, active, and at n-1), then insert it.
 		if err := tx.claim(ctx, userID, runID, rec.N, upd); err != nil {
@@ -228,9 +239,13 @@ func (tx *Tx) claim(ctx context.Context, userID, runID string, n int, upd RunUpd
 	now := millis(tx.s.now())
 	var res sql.Result
 	var err error
+	var progress any
+	if upd.Progress != nil {
+		progress = upd.Progress.Progress
+	}
 	if !upd.Ended {
-		res, err = tx.exec(ctx, "UPDATE runs SET turns = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ? AND turns = ?",
-			n, now, runID, userID, StatusActive, n-1)
+		res, err = tx.exec(ctx, "UPDATE runs SET turns = ?, updated_at = ?, progress = COALESCE(?, progress) WHERE id = ? AND user_id = ? AND status = ? AND turns = ?",
+			n, now, progress, runID, userID, StatusActive, n-1)
 	} else {
 		var overall, ratio any
 		if upd.Overall != nil {
@@ -239,14 +254,17 @@ func (tx *Tx) claim(ctx context.Context, userID, runID string, n int, upd RunUpd
 		if upd.StrengthsRatio != nil {
 			ratio = *upd.StrengthsRatio
 		}
-		res, err = tx.exec(ctx, `UPDATE runs SET turns = ?, updated_at = ?, status = ?, outcome_id = ?, overall = ?, strengths_ratio = ?, summary = ?, report = ?, ended_at = ?
-			WHERE id = ? AND user_id = ? AND status = ? AND turns = ?`, n, now, StatusEnded, upd.OutcomeID, overall, ratio, upd.Summary, upd.Report, now,
-			runID, userID, StatusActive, n-1)
+		res, err = tx.exec(ctx, `UPDATE runs SET turns = ?, updated_at = ?, status = ?, outcome_id = ?, overall = ?, strengths_ratio = ?, summary = ?, report = ?, ended_at = ?,
+			progress = COALESCE(?, progress) WHERE id = ? AND user_id = ? AND status = ? AND turns = ?`, n, now, StatusEnded, upd.OutcomeID, overall, ratio, upd.Summary, upd.Report, now,
+			progress, runID, userID, StatusActive, n-1)
 	}
 	if err != nil {
 		return err
 	}
 	if k, _ := res.RowsAffected(); k == 1 {
+		if p := upd.Progress; p != nil && p.Notice != "" {
+			return tx.notify(ctx, p.Notice)
+		}
 		return nil
 	}
 	var turns int
@@ -275,7 +293,7 @@ func turnByClientID(ctx context.Context, queryRow func(context.Context, string, 
 // AppendAnswer stores the next answer of one of the user's practice-case
 // runs, like AppendTurn.
 func (s *Store) AppendAnswer(ctx context.Context, userID, runID string, rec AnswerRecord, upd RunUpdate) (stored AnswerRecord, dup bool, err error) {
-	err = s.Transact(ctx, func(tx *Tx) error {
+	err = s.batched(ctx, func(tx *Tx) error {
 		a, found, err := answerByClientID(ctx, tx.queryRow, runID, rec.ClientID)
 		if err != nil || found {
 			stored, dup = a, found

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -45,9 +46,14 @@ type Store struct {
 	// load turns into a long tail of slow turns; a mutex hands the lock
 	// over at once. PostgreSQL needs no such thing.
 	writeMu sync.Mutex
-	// stop ends the SQLite checkpointer; stopped says it has.
-	stop, stopped chan struct{}
-	closeOnce     sync.Once
+	// stop ends the SQLite checkpointer and batch writer; stopped and
+	// writerDone say they have.
+	stop, stopped, writerDone chan struct{}
+	// batch queues SQLite writes for group commit (batch.go).
+	batch chan *batchReq
+	// batchedWrites and commits count group commits, for /debug/stats.
+	batchedWrites, commits atomic.Int64
+	closeOnce              sync.Once
 	// stmts caches prepared statements by query: parsing SQL took a fifth
 	// of the server's time under load.
 	stmts sync.Map
@@ -104,7 +110,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if !s.postgres {
 		s.stop = make(chan struct{})
 		s.stopped = make(chan struct{})
+		s.writerDone = make(chan struct{})
+		s.batch = make(chan *batchReq, 4*maxBatch)
 		go s.checkpoint()
+		go s.writer()
 	}
 	return s, nil
 }
@@ -166,6 +175,7 @@ func (s *Store) close() error {
 	if s.stop != nil {
 		close(s.stop)
 		<-s.stopped
+		<-s.writerDone
 		s.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
 	}
 	s.stmts.Range(func(k, v any) bool {
@@ -247,7 +257,16 @@ func (s *Store) Transact(ctx context.Context, fn func(*Tx) error) (err error) {
 	return fn(&Tx{s: s, tx: tx})
 }
 
+// Inside a transaction on PostgreSQL, queries go straight to the
+// transaction's connection (pgx keeps its own per-connection statement
+// cache): preparing through the pool would need a second connection while
+// holding one, and enough concurrent transactions would wait on each other
+// for ever.
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if t.s.postgres {
+		r, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
+		return r, classify(err)
+	}
 	st, err := t.s.stmt(ctx, query)
 	if err != nil {
 		return nil, classify(err)
@@ -257,6 +276,9 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if t.s.postgres {
+		return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+	}
 	st, err := t.s.stmt(ctx, query)
 	if err != nil {
 		return t.tx.QueryRowContext(ctx, t.s.q(query), args...)

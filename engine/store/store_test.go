@@ -267,3 +267,56 @@ func TestOpenBadDSN(t *testing.T) {
 		t.Error("opened a database in a directory that does not exist")
 	}
 }
+
+// TestGroupCommit sends many turns at once, some of them doomed (a wrong
+// turn number, a cancelled request): on SQLite they share transactions,
+// and each must still succeed or fail on its own.
+func TestGroupCommit(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		admin := setup(t, s)
+		const n = 120
+		runs := make([]*store.Run, n)
+		for i := range runs {
+			runs[i] = &store.Run{OrgID: admin.OrgID, UserID: admin.ID, ScenarioID: "x", Kind: "roleplay", Mode: "free"}
+			if err := s.CreateRun(ctx, runs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i := range runs {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				c, turn := ctx, 1
+				switch i % 3 {
+				case 1:
+					turn = 2 // not the next turn: stale
+				case 2:
+					if i%2 == 0 {
+						c = cancelled
+					}
+				}
+				_, _, errs[i] = s.AppendTurn(c, admin.ID, runs[i].ID, store.TurnRecord{N: turn, ClientID: fmt.Sprintf("t_batch%04d", i), Input: "{}", Score: "{}", State: "{}"}, store.RunUpdate{})
+			}(i)
+		}
+		wg.Wait()
+		for i, r := range runs {
+			turns, err := s.Turns(ctx, admin.ID, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantStored := i%3 == 0 || i%3 == 2 && i%2 != 0
+			switch {
+			case wantStored && (errs[i] != nil || len(turns) != 1):
+				t.Errorf("run %d: err %v, %d turns stored; want it stored", i, errs[i], len(turns))
+			case !wantStored && (errs[i] == nil || len(turns) != 0):
+				t.Errorf("run %d: err %v, %d turns stored; want a refusal and nothing stored", i, errs[i], len(turns))
+			case i%3 == 1 && !errors.Is(errs[i], store.ErrStale):
+				t.Errorf("run %d: %v, want ErrStale", i, errs[i])
+			}
+		}
+	})
+}

@@ -30,13 +30,23 @@ type Config struct {
 	Duration time.Duration
 	Interval time.Duration // between one trainee's responses
 	RampUp   time.Duration // trainees connect evenly over this time
-	// Sessions returns a signed-in session token for each of n trainees;
-	// the command creates them straight in the server's database, so that
-	// preparing a thousand accounts neither waits on password hashing nor
-	// trips the server's sign-in rate limits.
-	Sessions  func(ctx context.Context, n int) ([]string, error)
+	// Sessions returns a signed-in session token for each of n accounts
+	// with the role ("trainee" or "trainer"); the command creates them
+	// straight in the server's database, so that preparing thousands of
+	// accounts neither waits on password hashing nor trips the server's
+	// sign-in rate limits.
+	Sessions  func(ctx context.Context, n int, role string) ([]string, error)
 	Scenarios []string
 	Log       io.Writer
+
+	// Group mode, when Groups > 0: Groups sessions of GroupSize trainees
+	// each (Trainees is then Groups × GroupSize). Trainers connect to URL
+	// and trainees to TraineeURL (default URL): two instances on one
+	// PostgreSQL measure the cross-instance fan-out.
+	Groups         int
+	GroupSize      int
+	TraineeURL     string
+	BroadcastEvery time.Duration // each trainer's broadcast or pause
 }
 
 // Result is what a load test measured.
@@ -51,6 +61,15 @@ type Result struct {
 	P99, Max  time.Duration
 	Duration  time.Duration
 	Server    map[string]any // from /debug/stats, when the server is local
+
+	// Group mode.
+	Groups               int
+	Paused               int64 // responses refused while a session was paused (expected)
+	Events               int64 // frames received that were not replies
+	FanoutP50, FanoutP95 time.Duration
+	FanoutP99, FanoutMax time.Duration
+	FanoutN              int
+	ServerBefore         map[string]any // /debug/stats before anyone connected
 }
 
 const password = "loadtest-password-1"
@@ -79,10 +98,20 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
+	if cfg.Groups > 0 {
+		if cfg.GroupSize <= 0 {
+			return Result{}, errors.New("a group load test needs a group size of at least 1")
+		}
+		if cfg.BroadcastEvery <= 0 {
+			cfg.BroadcastEvery = 5 * time.Second
+		}
+		return runGroups(ctx, cfg)
+	}
 	base := strings.TrimRight(cfg.URL, "/")
 	res := Result{Trainees: cfg.Trainees, Errs: map[string]int{}}
 	fmt.Fprintf(cfg.Log, "preparing %d trainee accounts…\n", cfg.Trainees)
-	jars, err := accounts(ctx, base, cfg)
+	res.ServerBefore = serverStats(base)
+	jars, err := jars(ctx, base, cfg, cfg.Trainees, "trainee")
 	if err != nil {
 		return res, err
 	}
@@ -129,9 +158,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			}, func() { sent.Add(1) }, noteErr)
 		}(i, jar)
 	}
-	// Read the server's memory while every trainee is still connected.
+	stats := statsNearEnd(base, cfg.Duration)
 	<-runCtx.Done()
-	res.Server = serverStats(base)
+	res.Server = <-stats
 	wg.Wait()
 	res.Duration = time.Since(start)
 	res.Connected, res.Sent, res.Replies, res.Errors, res.Errs = int(connected.Load()), sent.Load(), replies.Load(), errs.Load(), errKinds
@@ -241,12 +270,13 @@ func (t *trainee) loop(ctx context.Context, every time.Duration, ok func(time.Du
 	}
 }
 
-// accounts gives every trainee a cookie jar holding its session.
-func accounts(ctx context.Context, base string, cfg Config) ([]http.CookieJar, error) {
+// jars gives each of n accounts with the role a cookie jar holding its
+// session.
+func jars(ctx context.Context, base string, cfg Config, n int, role string) ([]http.CookieJar, error) {
 	if cfg.Sessions == nil {
 		return nil, errors.New("no way to sign the trainees in")
 	}
-	tokens, err := cfg.Sessions(ctx, cfg.Trainees)
+	tokens, err := cfg.Sessions(ctx, n, role)
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +291,14 @@ func accounts(ctx context.Context, base string, cfg Config) ([]http.CookieJar, e
 		jars[i] = jar
 	}
 	return jars, nil
+}
+
+// statsNearEnd reads the server's statistics nine tenths of the way
+// through the run, while every trainee is still connected.
+func statsNearEnd(base string, d time.Duration) <-chan map[string]any {
+	ch := make(chan map[string]any, 1)
+	time.AfterFunc(d*9/10, func() { ch <- serverStats(base) })
+	return ch
 }
 
 func serverStats(base string) map[string]any {
@@ -283,11 +321,25 @@ func (r Result) Write(w io.Writer) {
 	for k, n := range r.Errs {
 		fmt.Fprintf(w, "  %d × %s\n", n, k)
 	}
+	round := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
 	fmt.Fprintf(w, "round trip (response sent -> client line and feedback received): p50 %s  p95 %s  p99 %s  max %s\n",
-		r.P50.Round(10*time.Microsecond), r.P95.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond))
+		round(r.P50), round(r.P95), round(r.P99), round(r.Max))
+	if r.Groups > 0 {
+		fmt.Fprintf(w, "group sessions %d; responses refused while paused %d (expected); events received %d\n", r.Groups, r.Paused, r.Events)
+		fmt.Fprintf(w, "fan-out (trainer's broadcast or pause sent -> each trainee's event received), %d deliveries: p50 %s  p95 %s  p99 %s  max %s\n",
+			r.FanoutN, round(r.FanoutP50), round(r.FanoutP95), round(r.FanoutP99), round(r.FanoutMax))
+	}
 	if r.Server != nil {
-		mb := func(k string) float64 { v, _ := r.Server[k].(float64); return v / (1 << 20) }
-		fmt.Fprintf(w, "server: resident memory %.0f MB (Go heap %.0f MB, from the OS %.0f MB), websockets %v, goroutines %v, live runs %v\n",
-			mb("rss_bytes"), mb("heap_alloc_bytes"), mb("sys_bytes"), r.Server["websockets"], r.Server["goroutines"], r.Server["live_runs"])
+		num := func(m map[string]any, k string) float64 { v, _ := m[k].(float64); return v }
+		mb := func(k string) float64 { return num(r.Server, k) / (1 << 20) }
+		fmt.Fprintf(w, "server: resident memory %.0f MB (Go heap %.0f MB, goroutine stacks %.0f MB, from the OS %.0f MB), websockets %v, goroutines %v, live runs %v\n",
+			mb("rss_bytes"), mb("heap_alloc_bytes"), mb("stack_inuse_bytes"), mb("sys_bytes"), r.Server["websockets"], r.Server["goroutines"], r.Server["live_runs"])
+		if writes, commits := num(r.Server, "sqlite_batched_writes"), num(r.Server, "sqlite_commits"); commits > 0 {
+			fmt.Fprintf(w, "server: %.0f turns and answers committed in %.0f SQLite transactions (%.1f per commit)\n", writes, commits, writes/commits)
+		}
+		if r.ServerBefore != nil && num(r.Server, "websockets") > 0 {
+			per := (num(r.Server, "rss_bytes") - num(r.ServerBefore, "rss_bytes")) / num(r.Server, "websockets")
+			fmt.Fprintf(w, "server memory per connection: %.1f KB (resident memory %.0f MB before anyone connected)\n", per/1024, num(r.ServerBefore, "rss_bytes")/(1<<20))
+		}
 	}
 }

@@ -27,7 +27,6 @@ CREATE TABLE group_members (
   alias TEXT NOT NULL,
   guest INTEGER NOT NULL,
   run_id TEXT,
-  progress TEXT NOT NULL DEFAULT '',
   joined_at BIGINT NOT NULL,
   PRIMARY KEY (session_id, member_id),
   UNIQUE (session_id, user_id)
@@ -61,4 +60,7 @@ CREATE TABLE staffing_votes (
   PRIMARY KEY (session_id, card_id, member_id)
 );
 
+-- A group run's live progress (the trainer's roster) is kept on the run,
+-- written by the same statement that records each turn.
 ALTER TABLE runs ADD COLUMN group_session_id TEXT;
+ALTER TABLE runs ADD COLUMN progress TEXT;

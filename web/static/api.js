@@ -55,4 +55,12 @@ export const api = {
   scenario: (id) => request('GET', '/api/scenarios/' + encodeURIComponent(id)),
   runs: () => request('GET', '/api/runs'),
   run: (id) => request('GET', '/api/runs/' + encodeURIComponent(id)),
+  groups: () => request('GET', '/api/groups'),
+  groupJoin: (code, name) => request('POST', '/api/groups/join', { code, name }),
 };
+
+// groupExport is the address of a group session's CSV export (the
+// session's trainer only): "results" or "board".
+export function groupExport(sessionId, which) {
+  return '/api/groups/' + encodeURIComponent(sessionId) + '/' + which + '.csv';
+}

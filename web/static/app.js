@@ -1,7 +1,8 @@
 // Oasis in the browser: signs the person in, keeps the websocket, and
 // routes hash addresses (#/library, #/play/<id> …) to the page modules.
-// The server serves this same page for "/", "/setup", "/join" and any
-// other non-API path; /setup and /join are the only paths that matter here.
+// The server serves this same page for "/", "/setup", "/join", "/join/CODE"
+// and any other non-API path; /setup, /join?invite=… (an account invite)
+// and /join/CODE (a group session's join link) are the paths that matter.
 
 import { api } from './api.js';
 import { Socket, socketURL } from './ws.js';
@@ -14,6 +15,9 @@ import * as casePage from './case.js';
 import * as historyPage from './history.js';
 import * as runView from './runview.js';
 import * as admin from './admin.js';
+import * as groups from './groups.js';
+import * as groupPage from './group.js';
+import { isLeader, isGuest } from './grouputil.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -27,6 +31,11 @@ const ctx = {
     else location.hash = hash;
   },
   signedIn,
+  // signInFor shows the sign-in form, going to hash once signed in.
+  signInFor: (hash) => {
+    history.replaceState(null, '', '/' + hash);
+    show((root) => auth.signIn(root, ctx), 'Sign in');
+  },
 };
 
 let cleanup = null;
@@ -67,21 +76,44 @@ function signedIn(user, { hash } = {}) {
   ctx.user = user;
   document.getElementById('user-name').textContent = user.name;
   nav.querySelector('[data-admin]').hidden = user.role !== 'admin';
+  nav.querySelector('[data-trainer]').hidden = !isLeader(user);
+  nav.querySelector('[data-join]').hidden = isLeader(user);
+  // A guest is in one group session only: the library and history are not theirs.
+  for (const li of nav.querySelectorAll('[data-member]')) li.hidden = isGuest(user);
   nav.hidden = false;
   ctx.socket.start();
   // Leave /setup or /join behind so a reload does not show their forms.
-  const target = hash || location.hash || '#/library';
+  const target = hash || location.hash || (isGuest(user) ? '#/join' : '#/library');
   if (location.pathname !== '/' || location.search) history.replaceState(null, '', '/' + target);
   else if (location.hash !== target) history.replaceState(null, '', target);
   route();
 }
 
-function signedOut() {
+// signedOut shows the sign-in form, or for a join link (/join/CODE or
+// #/join) the form to join a group session as a guest.
+function signedOut(joinCode) {
   ctx.user = null;
   ctx.socket.stop();
   nav.hidden = true;
+  const joining = joinCode !== undefined || /^#\/join(\/|$)/.test(location.hash);
+  if (joining) {
+    const code = joinCode ?? hashParts()[1] ?? '';
+    history.replaceState(null, '', '/' + (code ? '#/join/' + encodeURIComponent(code) : '#/join'));
+    show((root) => groups.guestJoin(root, ctx, code), 'Join a group session');
+    return;
+  }
   if (location.pathname !== '/' || location.search) history.replaceState(null, '', '/' + location.hash);
   show((root) => auth.signIn(root, ctx));
+}
+
+function hashParts() {
+  return location.hash.replace(/^#\/?/, '').split('/').map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
 }
 
 // show swaps the page: the old page's cleanup runs first so it stops
@@ -108,7 +140,7 @@ function show(render, title) {
 
 function markNav() {
   const section = (location.hash.match(/^#\/([a-z]+)/) || [])[1] || 'library';
-  const current = { play: 'library', case: 'library', run: 'history' }[section] || section;
+  const current = { play: 'library', case: 'library', run: 'history', group: isLeader(ctx.user) ? 'groups' : 'join' }[section] || section;
   for (const a of nav.querySelectorAll('a[data-route]')) {
     if (a.dataset.route === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -117,9 +149,8 @@ function markNav() {
 
 function route() {
   if (!ctx.user) return;
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const [page, id] = parts;
-  switch (page || 'library') {
+  const [page, id] = hashParts();
+  switch (page || (isGuest(ctx.user) ? 'join' : 'library')) {
     case 'library':
       return show((root) => library.render(root, ctx), 'Library');
     case 'play':
@@ -130,6 +161,12 @@ function route() {
       return show((root) => historyPage.render(root, ctx), 'History');
     case 'run':
       return show((root) => runView.render(root, ctx, id), 'Past run');
+    case 'groups':
+      return show((root) => groups.renderList(root, ctx), 'Group sessions');
+    case 'join':
+      return show((root) => groups.renderJoin(root, ctx, id || ''), 'Join a group session');
+    case 'group':
+      return show((root) => groupPage.render(root, ctx, id), 'Group session');
     case 'admin':
       if (ctx.user.role === 'admin') return show((root) => admin.render(root, ctx), 'Admin');
       return show((root) => notFound(root, 'Only an organisation’s admins can open this page.'), 'Admin');
@@ -151,11 +188,21 @@ async function boot() {
   const query = new URLSearchParams(location.search);
   if (path === '/setup') return show((root) => auth.setup(root, ctx, query.get('token') || ''), 'Set up Oasis');
   if (path === '/join') return show((root) => auth.join(root, ctx, query.get('invite') || ''), 'Join Oasis');
+  // A group session's join link, /join/CODE.
+  let joinCode;
+  const joinPath = path.match(/^\/join\/([^/]+)$/);
+  if (joinPath) {
+    try {
+      joinCode = decodeURIComponent(joinPath[1]);
+    } catch {
+      joinCode = joinPath[1];
+    }
+  }
   try {
     const data = await api.me();
-    signedIn(data.user);
+    signedIn(data.user, joinCode !== undefined ? { hash: '#/join/' + encodeURIComponent(joinCode) } : {});
   } catch (err) {
-    if (err.status === 401) signedOut();
+    if (err.status === 401) signedOut(joinCode);
     else show((root) => {
       root.append(
         el('h1', { text: 'Oasis is not reachable' }),

@@ -2,20 +2,26 @@
 // with its own form and the feedback on the latest answer. Answers are
 // kept pending (with their answer_id) until feedback arrives, like turns
 // in a role play. caseView() draws the same page read-only for a past run.
+// A group session embeds the page with the same opts as play.js (embedded,
+// blocked, onHeld) and uses the returned cleanup function's resumeHeld()
+// and refresh().
 
 import { el, field, serverHTML, randomId, alertBox, showAlert } from './util.js';
 import * as pending from './pending.js';
 import { feedback as scoreBlock } from './transcript.js';
 
-export function render(root, ctx, runId) {
+export function render(root, ctx, runId, opts = {}) {
   const socket = ctx.socket;
+  const heading = opts.embedded ? 'h2' : 'h1';
+  const blocked = () => (opts.blocked ? opts.blocked() : '');
+  const held = new Set(); // answer_ids refused while the group session was paused
   let alive = true;
   let run = null;
   let retryTimer = 0;
   const tasksById = new Map(); // task id → {node, form, status, error, feedback, button}
 
   const section = el('section', { id: 'case', 'aria-labelledby': 'case-title' },
-    el('h1', { id: 'case-title', text: 'Practice case' }),
+    el(heading, { id: 'case-title', text: 'Practice case' }),
     el('p', { class: 'play-status', role: 'status', text: 'Loading the case…' }));
   root.append(section);
 
@@ -36,10 +42,15 @@ export function render(root, ctx, runId) {
           transmit(entry);
         }
       }
+      refresh();
     } catch (err) {
       if (!alive || err.code === 'disconnected') return;
+      if (err.code === 'paused' || err.code === 'not_started') {
+        section.querySelector('.play-status')?.replaceChildren(err.message || 'The session is not running just now.');
+        return; // the group page reloads when it resumes
+      }
       section.replaceChildren(
-        el('h1', { id: 'case-title', text: 'Practice case' }),
+        el(heading, { id: 'case-title', text: 'Practice case' }),
         el('p', { class: 'alert', role: 'alert', text: err.code === 'not_found' || err.code === 'forbidden'
           ? 'This practice case could not be found. It may belong to someone else, or the link may be wrong.'
           : err.message }),
@@ -55,12 +66,25 @@ export function render(root, ctx, runId) {
     const view = caseView(run, {
       onTask: (task, parts) => tasksById.set(task.id, parts),
       onSubmit: submit,
+      heading,
     });
     section.replaceChildren(...view);
-    document.title = (run.scenario?.title || 'Practice case') + ' · Oasis';
+    if (!opts.embedded) document.title = (run.scenario?.title || 'Practice case') + ' · Oasis';
+  }
+
+  // refresh disables the answer buttons while the group session is paused
+  // (a task still being checked keeps its own state).
+  function refresh() {
+    if (!run || run.status === 'ended') return;
+    const busy = new Set(pending.forRun(runId).map((e) => e.payload.task));
+    for (const [id, parts] of tasksById) if (parts.button && !busy.has(id)) parts.button.disabled = !!blocked();
   }
 
   function submit(task, answer) {
+    if (blocked()) {
+      showAlert(tasksById.get(task.id)?.error, blocked());
+      return;
+    }
     const id = randomId('a_');
     const entry = { id, run_id: runId, kind: 'answer', shown: '', payload: { type: 'answer', run_id: runId, answer_id: id, task: task.id, answer } };
     pending.add(entry);
@@ -83,6 +107,15 @@ export function render(root, ctx, runId) {
       if (err.code === 'disconnected') {
         const parts = tasksById.get(task);
         if (parts?.button) parts.button.textContent = 'Waiting for the connection…';
+        return;
+      }
+      if (err.code === 'paused' || err.code === 'not_started') {
+        // Kept pending: sent again when the group session resumes.
+        held.add(entry.id);
+        setChecking(task, true, (err.message || 'The session is paused.') + ' Your answer is kept and will be sent when the session resumes.');
+        const parts = tasksById.get(task);
+        if (parts?.button) parts.button.textContent = 'Waiting for the session…';
+        if (opts.onHeld) opts.onHeld(err);
         return;
       }
       if (err.code === 'busy' || err.code === 'internal') {
@@ -135,12 +168,24 @@ export function render(root, ctx, runId) {
   socket.addEventListener('message', onMessage);
   socket.addEventListener('reopen', onReopen);
   load();
-  return () => {
+  const stop = () => {
     alive = false;
     clearTimeout(retryTimer);
     socket.removeEventListener('message', onMessage);
     socket.removeEventListener('reopen', onReopen);
   };
+  stop.refresh = refresh;
+  stop.resumeHeld = () => {
+    if (!alive || !held.size) return;
+    const ids = new Set(held);
+    held.clear();
+    for (const entry of pending.forRun(runId)) {
+      if (!ids.has(entry.id)) continue;
+      setChecking(entry.payload.task, true);
+      transmit(entry);
+    }
+  };
+  return stop;
 }
 
 const taskOf = (run, id) => (run.case?.tasks || []).find((t) => t.id === id);
@@ -154,14 +199,14 @@ function latestAnswers(run) {
 
 // caseView returns the page's nodes. With onSubmit each task gets a form;
 // without, the latest answers are shown as text (a past run).
-export function caseView(run, { onTask, onSubmit } = {}) {
+export function caseView(run, { onTask, onSubmit, heading = 'h1' } = {}) {
   const c = run.case || {};
   const tasks = c.tasks || [];
   const latest = latestAnswers(run);
   const passed = new Set(c.passed || []);
   const clientName = run.scenario?.client?.name || 'the person';
   const nodes = [
-    el('h1', { id: 'case-title', text: run.scenario?.title || 'Practice case' }),
+    el(heading, { id: 'case-title', text: run.scenario?.title || 'Practice case' }),
     run.scenario?.summary ? el('p', { class: 'lede', text: run.scenario.summary }) : null,
     serverHTML(el('div', { class: 'vignette prose' }), c.vignette_html),
     el('h2', { text: 'Tasks' }),

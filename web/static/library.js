@@ -4,6 +4,8 @@
 import { api } from './api.js';
 import { el, field, alertBox, showAlert, capitalise, words, PHASES, LEVELS } from './util.js';
 import { startRun } from './start.js';
+import { openCreateForm } from './groups.js';
+import { isLeader } from './grouputil.js';
 
 export function render(root, ctx) {
   const phase = el('select', { id: 'filter-phase' });
@@ -69,7 +71,12 @@ function card(ctx, s) {
     const mode = b.classList.contains('start-beginner') ? 'beginner' : 'free';
     b.addEventListener('click', () => startRun(ctx, s.id, mode, { buttons, errorBox: error }));
   }
-  return el('li', { class: 'card scenario-card', 'data-id': s.id, 'data-kind': s.kind },
+  let group = null;
+  if (isLeader(ctx.user)) {
+    group = el('button', { type: 'button', class: 'start-group', text: 'Run with a group', 'aria-describedby': titleId });
+    group.addEventListener('click', () => openCreateForm(ctx, s, item, group));
+  }
+  const item = el('li', { class: 'card scenario-card', 'data-id': s.id, 'data-kind': s.kind },
     el('p', { class: 'kind', text: s.kind === 'case' ? 'Practice case' : 'Role play' }),
     el('h2', { id: titleId, text: s.title }),
     el('p', { class: 'summary', text: s.summary }),
@@ -79,9 +86,10 @@ function card(ctx, s) {
       who ? fact(s.kind === 'case' ? 'Person' : 'Client', who) : null,
       s.minutes ? fact('Time', `about ${s.minutes} minutes`) : null,
     ),
-    el('div', { class: 'actions' }, buttons),
+    el('div', { class: 'actions' }, buttons, group),
     error,
   );
+  return item;
 }
 
 function fact(term, value) {

@@ -4,9 +4,11 @@
 // answer_id; after a resume the page resends every entry for its run with
 // the same id, and the server answers a duplicate from its database.
 //
-// An entry: {id, run_id, kind: "say"|"choose"|"answer", payload, shown, at}
-// where payload is the frame to send (without ref) and shown is what the
-// page displays meanwhile (the typed text or the chosen option's text).
+// An entry: {id, run_id, kind: "say"|"choose"|"answer"|"card", payload,
+// shown, at} where payload is the frame to send (without ref) and shown is
+// what the page displays meanwhile (the typed text or the chosen option's
+// text). Cards posted to a group session's staffing board are kept the same
+// way, keyed by card_id, with the session id in run_id.
 
 const KEY = 'oasis.pending';
 
@@ -58,6 +60,9 @@ export function forRun(runId) {
 export function ack(frame) {
   if (frame.type === 'turn' && frame.turn && frame.turn.turn_id) drop(frame.turn.turn_id);
   if (frame.type === 'feedback' && frame.answer && frame.answer.answer_id) drop(frame.answer.answer_id);
+  if (frame.type === 'group_event' && frame.event && frame.event.type === 'card' && frame.event.card && frame.event.card.card_id) {
+    drop(frame.event.card.card_id);
+  }
 }
 
 export function clearAll() {

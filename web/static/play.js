@@ -5,8 +5,15 @@
 // reply, then resends the responses still pending for this run with their
 // original turn_id. Turns are keyed by n, so a duplicate reply (the server
 // answers a resent turn_id with the stored turn) is never drawn twice.
+//
+// A group session embeds the same page (opts.embedded) for a trainee's run:
+// opts.blocked() returns why input is refused just now (the session is
+// paused) or '', opts.noFreeText keeps a beginner-only session to its
+// choices. Responses refused with `paused` or `not_started` stay pending
+// (and opts.onHeld is told); the returned cleanup function's resumeHeld()
+// sends them again, refresh() applies a change in blocked().
 
-import { el, clear, serverHTML, randomId, alertBox, showAlert } from './util.js';
+import { el, clear, serverHTML, randomId, alertBox, showAlert, submitOnEnter } from './util.js';
 import * as pending from './pending.js';
 import { transcript, turnBlock, traineeBubble, sortedTurns } from './transcript.js';
 import { renderMeters, renderStrengths, foundStrengths } from './panel.js';
@@ -15,14 +22,16 @@ import { startRun } from './start.js';
 
 const MAX_TEXT = 2000;
 
-export function render(root, ctx, runId) {
+export function render(root, ctx, runId, opts = {}) {
   const socket = ctx.socket;
+  const blocked = () => (opts.blocked ? opts.blocked() : '');
+  const held = new Set(); // turn_ids refused while the group session was paused
   let alive = true;
   let run = null;
   let retryTimer = 0;
   let retryDelay = 2000;
 
-  const title = el('h1', { text: 'Role play' });
+  const title = el(opts.embedded ? 'h2' : 'h1', { text: 'Role play' });
   const modeLine = el('p', { class: 'mode-line' });
   const profile = el('details', { id: 'profile', class: 'profile' });
   // tabindex: the log scrolls, so keyboard users must be able to reach it.
@@ -63,6 +72,10 @@ export function render(root, ctx, runId) {
       resendPending();
     } catch (err) {
       if (!alive || err.code === 'disconnected') return; // reopen will load again
+      if (err.code === 'paused' || err.code === 'not_started') {
+        status.textContent = err.message || 'The session is not running just now.';
+        return; // the group page reloads when it resumes
+      }
       status.textContent = '';
       chat.replaceChildren();
       composer.replaceChildren();
@@ -79,7 +92,7 @@ export function render(root, ctx, runId) {
     const sc = run.scenario || {};
     const client = sc.client || {};
     title.textContent = sc.title || 'Role play';
-    document.title = (sc.title || 'Role play') + ' · Oasis';
+    if (!opts.embedded) document.title = (sc.title || 'Role play') + ' · Oasis';
     modeLine.textContent = run.mode === 'beginner' ? 'Beginner: choose what you say' : 'Free text: say it in your own words';
     drawProfile(client);
     chat.setAttribute('aria-label', `Conversation with ${client.name || 'the client'}`);
@@ -157,6 +170,9 @@ export function render(root, ctx, runId) {
           onclick: () => choose(i + 1, o.text),
         })));
       composer.append(list);
+    } else if (opts.noFreeText) {
+      // A beginner-only group session: free text would be refused.
+      composer.append(el('p', { class: 'hint', text: 'This session uses choices only; they appear here when it is your turn.' }));
     } else {
       const input = el('textarea', {
         id: 'say-input', rows: 3, maxlength: MAX_TEXT, autocomplete: 'off',
@@ -184,23 +200,11 @@ export function render(root, ctx, runId) {
         count.classList.toggle('near-limit', n > MAX_TEXT - 100);
       };
       input.addEventListener('input', updateCount);
-      const plainEnter = (e) => e.key === 'Enter' && !e.shiftKey && !e.isComposing;
-      input.addEventListener('keydown', (e) => {
-        if (plainEnter(e)) {
-          e.preventDefault();
-          form.requestSubmit();
-        }
-      });
-      // Some input paths (synthetic key events, some assistive tech) deliver
-      // the Enter's character separately from its keydown; stop it too, so
-      // a sent response never leaves a stray new line behind.
-      input.addEventListener('keypress', (e) => {
-        if (plainEnter(e)) e.preventDefault();
-      });
+      submitOnEnter(input, form);
       form.addEventListener('submit', (e) => {
         e.preventDefault();
         const text = input.value.trim();
-        if (!text || waiting()) return;
+        if (!text || waiting() || blocked()) return;
         input.value = '';
         updateCount();
         say(text);
@@ -217,12 +221,15 @@ export function render(root, ctx, runId) {
   // the next client line, and in beginner mode the next options, depend on
   // the reply.
   function setBusy(busy) {
+    const stopped = !!blocked();
     const send = composer.querySelector('#say-send');
     if (send) {
-      send.disabled = busy;
-      send.textContent = busy ? 'Sending…' : 'Send';
+      send.disabled = busy || stopped;
+      send.textContent = busy ? (stopped ? 'Waiting…' : 'Sending…') : 'Send';
     }
-    for (const b of composer.querySelectorAll('.option')) b.disabled = busy;
+    const input = composer.querySelector('#say-input');
+    if (input) input.disabled = stopped;
+    for (const b of composer.querySelectorAll('.option')) b.disabled = busy || stopped;
   }
 
   function say(text) {
@@ -235,6 +242,10 @@ export function render(root, ctx, runId) {
 
   function submit(kind, fields, shown) {
     if (!run || ended() || waiting()) return;
+    if (blocked()) {
+      showAlert(error, blocked());
+      return;
+    }
     showAlert(error, '');
     const id = randomId('t_');
     const entry = { id, run_id: runId, kind, shown, payload: { type: kind, run_id: runId, turn_id: id, ...fields } };
@@ -280,6 +291,13 @@ export function render(root, ctx, runId) {
           if (alive && pending.has(entry.id) && socket.open) transmit(entry);
         }, retryDelay);
         retryDelay = Math.min(retryDelay * 2, 8000);
+        return;
+      case 'paused':
+      case 'not_started':
+        // Kept pending: sent again when the group session resumes.
+        held.add(entry.id);
+        status.textContent = (err.message || 'The session is paused.') + ' Your response is kept and will be sent when the session resumes.';
+        if (opts.onHeld) opts.onHeld(err);
         return;
       case 'run_ended':
         pending.drop(entry.id);
@@ -359,7 +377,7 @@ export function render(root, ctx, runId) {
     const errorBox = alertBox('again-error');
     reportSlot.append(renderReport(run.report, {
       clientName: clientName(),
-      onTryAgain: (button) => startRun(ctx, run.scenario.id, run.mode, { buttons: [button], errorBox }),
+      onTryAgain: opts.embedded ? null : (button) => startRun(ctx, run.scenario.id, run.mode, { buttons: [button], errorBox }),
     }), errorBox);
     if (live) {
       const h = reportSlot.querySelector('#report-title');
@@ -379,10 +397,21 @@ export function render(root, ctx, runId) {
   socket.addEventListener('reopen', onReopen);
   load();
 
-  return () => {
+  const stop = () => {
     alive = false;
     clearTimeout(retryTimer);
     socket.removeEventListener('message', onMessage);
     socket.removeEventListener('reopen', onReopen);
   };
+  stop.refresh = () => {
+    if (alive && run && !ended()) setBusy(waiting());
+  };
+  stop.resumeHeld = () => {
+    if (!alive || !held.size) return;
+    const ids = new Set(held);
+    held.clear();
+    status.textContent = '';
+    for (const entry of pending.forRun(runId)) if (ids.has(entry.id)) transmit(entry);
+  };
+  return stop;
 }

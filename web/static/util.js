@@ -202,3 +202,20 @@ export function field(label, control, hint) {
   wrap.append(control);
   return wrap;
 }
+
+// submitOnEnter makes Enter send the form and Shift+Enter start a new
+// line. Some input paths (synthetic key events, some assistive tech)
+// deliver the Enter's character apart from its keydown; that is stopped
+// too, so a sent text never leaves a stray new line behind.
+export function submitOnEnter(input, form) {
+  const plainEnter = (e) => e.key === 'Enter' && !e.shiftKey && !e.isComposing;
+  input.addEventListener('keydown', (e) => {
+    if (plainEnter(e)) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener('keypress', (e) => {
+    if (plainEnter(e)) e.preventDefault();
+  });
+}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -48,7 +49,9 @@ type Server struct {
 	groups *groupHub
 	// handling counts websocket messages being handled, for Shutdown.
 	handling sync.WaitGroup
-	mux      *http.ServeMux
+	// slots admits heavy messages (turns, answers) a few at a time.
+	slots chan struct{}
+	mux   *http.ServeMux
 	// ctx lives until Shutdown, for background work.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -66,6 +69,7 @@ func New(cfg Config) *Server {
 		cfg.Log = log.Default()
 	}
 	s := &Server{
+		slots:   make(chan struct{}, 4*runtime.GOMAXPROCS(0)),
 		cfg:     cfg,
 		store:   cfg.Store,
 		lib:     cfg.Library,

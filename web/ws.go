@@ -261,6 +261,19 @@ func errorFrame(ref, runID string, e *apiError) errorMessage {
 	return errorMessage{Type: "error", Ref: ref, Code: e.Code, Message: e.Message, RunID: runID}
 }
 
+type slotKey struct{}
+
+// releaseSlot gives up the message's admission slot early, once its work
+// on the processor is done and it only waits on the database.
+func releaseSlot(ctx context.Context) {
+	if release, ok := ctx.Value(slotKey{}).(func()); ok {
+		release()
+	}
+}
+
+// heavy are the messages that score and store: turns, answers, runs.
+var heavy = map[string]bool{"start": true, "resume": true, "say": true, "choose": true, "answer": true}
+
 func (c *wsConn) handle(data []byte) {
 	var m inMessage
 	if err := json.Unmarshal(data, &m); err != nil {
@@ -272,6 +285,22 @@ func (c *wsConn) handle(data []byte) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), handleWithin)
 	defer cancel()
+	if heavy[m.Type] {
+		// Admission control: at most a few turns are worked on at once
+		// per processor; the rest wait here, parked, rather than all
+		// crowding the scheduler. Everything else (a trainer's pause or
+		// broadcast and its delivery) goes ahead of them.
+		select {
+		case c.s.slots <- struct{}{}:
+			var once sync.Once
+			release := func() { once.Do(func() { <-c.s.slots }) }
+			defer release()
+			ctx = context.WithValue(ctx, slotKey{}, release)
+		case <-ctx.Done():
+			c.reply(errorFrame(m.Ref, m.RunID, &apiError{Code: "busy", Message: "The server is too busy to take this now; it will be resent."}))
+			return
+		}
+	}
 	var out any
 	var err error
 	if c.user.Role == store.RoleGuest && (m.Type == "start" || m.Type == "group_create") {

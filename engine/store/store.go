@@ -130,9 +130,17 @@ func (s *Store) checkpoint() {
 		case <-s.stop:
 			return
 		case <-t.C:
-			// RESTART lets the next commit write the log from its start,
-			// so the log stays small; it waits for readers, not writers,
-			// since writers queue on writeMu meanwhile.
+			// Two steps. PASSIVE copies the log into the database
+			// without waiting for anyone or holding up writers: that is
+			// the bulk of the work. RESTART then copies the little
+			// written since and waits for readers on older snapshots, so
+			// the next commit writes the log from its start and it stays
+			// small; writers queue on writeMu only for that short part.
+			// (RESTART alone held every writer for the whole copy, tens
+			// of milliseconds of stalled turns and broadcasts under
+			// load; PASSIVE alone let the log grow without end while
+			// readers never stopped.)
+			s.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
 			s.writeMu.Lock()
 			s.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(RESTART)")
 			s.writeMu.Unlock()

@@ -1,7 +1,9 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -56,15 +58,11 @@ func (l *latencies) percentiles() (p50, p95, p99, max time.Duration, n int) {
 // these fields keeps the simulated trainees cheap, leaving the machine's
 // processors to the server.
 type frame struct {
-	Type string `json:"type"`
-	Ref  string `json:"ref"`
-	Code string `json:"code"`
-	Turn *struct {
-		Client *struct {
-			Ended bool `json:"ended"`
-		} `json:"client"`
-	} `json:"turn"`
-	Run *struct {
+	Type string     `json:"type"`
+	Ref  string     `json:"ref"`
+	Code string     `json:"code"`
+	Turn *turnFrame `json:"turn"`
+	Run  *struct {
 		ID string `json:"id"`
 	} `json:"run"`
 	Session *struct {
@@ -78,6 +76,14 @@ type frame struct {
 		Text    string `json:"text"`
 		RunID   string `json:"run_id"`
 	} `json:"event"`
+}
+
+type turnFrame struct {
+	Client *clientFrame `json:"client"`
+}
+
+type clientFrame struct {
+	Ended bool `json:"ended"`
 }
 
 // muxConn is a websocket whose replies (matched by ref) and events arrive
@@ -107,9 +113,16 @@ func dialMux(ctx context.Context, base string, jar http.CookieJar, onEvent func(
 func (m *muxConn) read() {
 	defer close(m.closed)
 	for {
-		f := &frame{}
-		if err := m.conn.ReadJSON(f); err != nil {
+		_, data, err := m.conn.ReadMessage()
+		if err != nil {
 			return
+		}
+		f := quickFrame(data)
+		if f == nil {
+			f = &frame{}
+			if json.Unmarshal(data, f) != nil {
+				continue
+			}
 		}
 		if f.Ref != "" {
 			m.mu.Lock()
@@ -125,6 +138,28 @@ func (m *muxConn) read() {
 			m.onEvent(f)
 		}
 	}
+}
+
+// quickFrame reads a turn reply without decoding it: it is most of what
+// the simulated trainees receive (a couple of kilobytes each, thousands a
+// second), and the load test only needs its ref and whether the run ended.
+// The server writes a reply's keys in sorted order, "ref" first, and
+// "report" is null unless the run has ended. Anything else returns nil
+// and is decoded in full.
+func quickFrame(data []byte) *frame {
+	const refKey, turnType = `{"ref":"`, `"type":"turn"}`
+	if !bytes.HasPrefix(data, []byte(refKey)) || !bytes.HasSuffix(data, []byte(turnType)) {
+		return nil
+	}
+	end := bytes.IndexByte(data[len(refKey):], '"')
+	if end < 0 {
+		return nil
+	}
+	f := &frame{Type: "turn", Ref: string(data[len(refKey) : len(refKey)+end])}
+	if !bytes.Contains(data, []byte(`"report":null`)) {
+		f.Turn = &turnFrame{Client: &clientFrame{Ended: true}}
+	}
+	return f
 }
 
 var errClosed = errors.New("the server closed the connection")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // Group commit. On SQLite every commit appends the pages it changed to the
@@ -98,8 +97,7 @@ func (s *Store) commitBatch(reqs []*batchReq) (errs []error) {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := context.Background() // see sqliteCtx; each request's own is checked below
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fail(fmt.Errorf("begin: %w", classify(err)))

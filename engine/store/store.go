@@ -239,11 +239,31 @@ type Tx struct {
 	tx *sql.Tx
 }
 
+// sqliteCtx drops ctx's cancellation for SQLite statements. With a
+// cancellable context the driver starts a goroutine and installs a
+// progress handler for every statement, to interrupt it on cancellation:
+// under load that was a goroutine per statement, for statements that take
+// microseconds. A context that has already ended is still refused before
+// the statement starts.
+func (s *Store) sqliteCtx(ctx context.Context) (context.Context, error) {
+	if s.postgres {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return ctx, err
+	}
+	return context.WithoutCancel(ctx), nil
+}
+
 // Transact runs fn in a transaction, committing when it returns nil.
 func (s *Store) Transact(ctx context.Context, fn func(*Tx) error) (err error) {
 	if !s.postgres {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
+	}
+	ctx, err = s.sqliteCtx(ctx)
+	if err != nil {
+		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -275,6 +295,10 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 		r, err := t.tx.ExecContext(ctx, t.s.q(query), args...)
 		return r, classify(err)
 	}
+	ctx, err := t.s.sqliteCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, err := t.s.stmt(ctx, query)
 	if err != nil {
 		return nil, classify(err)
@@ -287,6 +311,10 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if t.s.postgres {
 		return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
 	}
+	if err := ctx.Err(); err != nil {
+		return t.tx.QueryRowContext(ctx, t.s.q(query), args...) // reports err
+	}
+	ctx = context.WithoutCancel(ctx) // see sqliteCtx
 	st, err := t.s.stmt(ctx, query)
 	if err != nil {
 		return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
@@ -299,6 +327,10 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
 	}
+	ctx, err := s.sqliteCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, err := s.stmt(ctx, query)
 	if err != nil {
 		return nil, classify(err)
@@ -308,6 +340,9 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if !s.postgres && ctx.Err() == nil {
+		ctx = context.WithoutCancel(ctx) // see sqliteCtx
+	}
 	st, err := s.stmt(ctx, query)
 	if err != nil {
 		return s.db.QueryRowContext(ctx, s.q(query), args...)
@@ -316,6 +351,10 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := s.sqliteCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	st, err := s.stmt(ctx, query)
 	if err != nil {
 		return nil, classify(err)

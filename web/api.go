@@ -74,7 +74,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"heap_alloc_bytes": m.HeapAlloc, "sys_bytes": m.Sys, "stack_inuse_bytes": m.StackInuse, "rss_bytes": residentBytes(), "goroutines": runtime.NumGoroutine(),
 		"websockets": s.conns.count(), "live_runs": s.runs.size(),
-		"sqlite_batched_writes": writes, "sqlite_commits": commits,
+		"batched_writes": writes, "batch_commits": commits,
 	})
 }
 

@@ -298,6 +298,10 @@ func (tx *Tx) notify(ctx context.Context, payload string) error {
 	if !tx.s.postgres {
 		return nil
 	}
+	if tx.notices != nil {
+		tx.notices = append(tx.notices, payload)
+		return nil
+	}
 	_, err := tx.exec(ctx, "SELECT pg_notify(?, ?)", GroupChannel, payload)
 	return err
 }

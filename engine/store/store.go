@@ -46,9 +46,10 @@ type Store struct {
 	// load turns into a long tail of slow turns; a mutex hands the lock
 	// over at once. PostgreSQL needs no such thing.
 	writeMu sync.Mutex
-	// stop ends the SQLite checkpointer and batch writer; stopped and
-	// writerDone say they have.
-	stop, stopped, writerDone chan struct{}
+	// stop ends the batch writers and SQLite's checkpointer; writers and
+	// stopped say they have.
+	stop, stopped chan struct{}
+	writers       sync.WaitGroup
 	// batch queues SQLite writes for group commit (batch.go).
 	batch chan *batchReq
 	// batchedWrites and commits count group commits, for /debug/stats.
@@ -85,7 +86,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.postgres = true
 		s.db, err = sql.Open("pgx", dsn)
 		if err == nil {
+			// Keep them all open: with database/sql's default of two
+			// idle connections, every burst opened (and PostgreSQL
+			// forked) new ones and closed them again.
 			s.db.SetMaxOpenConns(16)
+			s.db.SetMaxIdleConns(16)
 		}
 	default:
 		s.db, err = sql.Open("sqlite", sqliteDSN(dsn))
@@ -94,6 +99,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			// take the lock up front (immediate) so two writers never
 			// deadlock upgrading a read lock.
 			s.db.SetMaxOpenConns(8)
+			s.db.SetMaxIdleConns(8)
 		}
 	}
 	if err != nil {
@@ -107,13 +113,21 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
-	if !s.postgres {
-		s.stop = make(chan struct{})
-		s.stopped = make(chan struct{})
-		s.writerDone = make(chan struct{})
-		s.batch = make(chan *batchReq, 4*maxBatch)
-		go s.checkpoint()
+	s.stop = make(chan struct{})
+	s.batch = make(chan *batchReq, 4*maxBatch)
+	// SQLite has one writer at a time anyway; PostgreSQL commits several
+	// batches at once, each waiting on its own flush of the log.
+	writers := 1
+	if s.postgres {
+		writers = 4
+	}
+	for range writers {
+		s.writers.Add(1)
 		go s.writer()
+	}
+	if !s.postgres {
+		s.stopped = make(chan struct{})
+		go s.checkpoint()
 	}
 	return s, nil
 }
@@ -180,10 +194,10 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) close() error {
-	if s.stop != nil {
-		close(s.stop)
+	close(s.stop)
+	s.writers.Wait()
+	if s.stopped != nil {
 		<-s.stopped
-		<-s.writerDone
 		s.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
 	}
 	s.stmts.Range(func(k, v any) bool {
@@ -237,6 +251,8 @@ type querier interface {
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
+	// notices, when not nil, gathers PostgreSQL notices to send together.
+	notices []string
 }
 
 // sqliteCtx drops ctx's cancellation for SQLite statements. With a

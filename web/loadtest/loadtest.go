@@ -334,8 +334,8 @@ func (r Result) Write(w io.Writer) {
 		mb := func(k string) float64 { return num(r.Server, k) / (1 << 20) }
 		fmt.Fprintf(w, "server: resident memory %.0f MB (Go heap %.0f MB, goroutine stacks %.0f MB, from the OS %.0f MB), websockets %v, goroutines %v, live runs %v\n",
 			mb("rss_bytes"), mb("heap_alloc_bytes"), mb("stack_inuse_bytes"), mb("sys_bytes"), r.Server["websockets"], r.Server["goroutines"], r.Server["live_runs"])
-		if writes, commits := num(r.Server, "sqlite_batched_writes"), num(r.Server, "sqlite_commits"); commits > 0 {
-			fmt.Fprintf(w, "server: %.0f turns and answers committed in %.0f SQLite transactions (%.1f per commit)\n", writes, commits, writes/commits)
+		if writes, commits := num(r.Server, "batched_writes"), num(r.Server, "batch_commits"); commits > 0 {
+			fmt.Fprintf(w, "server: %.0f turns and answers committed in %.0f transactions (%.1f per commit)\n", writes, commits, writes/commits)
 		}
 		if r.ServerBefore != nil && num(r.Server, "websockets") > 0 {
 			per := (num(r.Server, "rss_bytes") - num(r.ServerBefore, "rss_bytes")) / num(r.Server, "websockets")

@@ -75,6 +75,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 		"heap_alloc_bytes": m.HeapAlloc, "sys_bytes": m.Sys, "stack_inuse_bytes": m.StackInuse, "rss_bytes": residentBytes(), "goroutines": runtime.NumGoroutine(),
 		"websockets": s.conns.count(), "live_runs": s.runs.size(),
 		"batched_writes": writes, "batch_commits": commits,
+		"group_fanout": s.fanout.summary(),
 	})
 }
 

@@ -208,8 +208,12 @@ func (h *groupHub) deliver(ctx context.Context, sessionID string) {
 			if err != nil {
 				continue
 			}
+			f := outFrame{data: data}
+			if e.Kind == "broadcast" || e.Kind == "pace" {
+				f.since = e.CreatedAt
+			}
 			for c := range subs {
-				c.sendBytes(data)
+				c.sendFrame(f)
 			}
 			continue
 		}

@@ -130,6 +130,10 @@ func TestGroupPlaySession(t *testing.T) {
 			t.Errorf("broadcast %v", ev)
 		}
 	}
+	// The server measures how long broadcasts take to reach the sockets.
+	if _, st := admin.do("GET", "/debug/stats", nil); st["group_fanout"].(map[string]any)["count"].(float64) < 2 {
+		t.Errorf("fan-out not measured: %v", st["group_fanout"])
+	}
 	if e := tw.callSkipping(map[string]any{"type": "group_broadcast", "session_id": id, "text": strings.Repeat("x", 281)}); e["code"] != "bad_request" {
 		t.Errorf("a long broadcast: %v", e)
 	}

@@ -49,6 +49,8 @@ type Server struct {
 	groups *groupHub
 	// handling counts websocket messages being handled, for Shutdown.
 	handling sync.WaitGroup
+	// fanout measures broadcasts and pauses reaching trainees' sockets.
+	fanout latencies
 	// slots admits heavy messages (turns, answers) a few at a time.
 	slots chan struct{}
 	mux   *http.ServeMux

@@ -84,7 +84,7 @@ type wsConn struct {
 	ws        *websocket.Conn
 	user      store.User
 	base      string
-	send      chan []byte
+	send      chan outFrame
 	done      chan struct{}
 	closeOnce sync.Once
 	handled   sync.WaitGroup // the message being handled
@@ -125,7 +125,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	c := &wsConn{s: s, ws: ws, user: u, base: s.baseURL(r), send: make(chan []byte, sendQueue), done: make(chan struct{})}
+	c := &wsConn{s: s, ws: ws, user: u, base: s.baseURL(r), send: make(chan outFrame, sendQueue), done: make(chan struct{})}
 	s.conns.add(c)
 	go c.writeLoop()
 	// Returning lets net/http drop its buffers for this connection (the
@@ -188,11 +188,14 @@ func (c *wsConn) writeLoop() {
 		select {
 		case <-c.done:
 			return
-		case msg := <-c.send:
+		case f := <-c.send:
 			c.ws.SetWriteDeadline(time.Now().Add(frameWrite))
-			if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+			if err := c.ws.WriteMessage(websocket.TextMessage, f.data); err != nil {
 				c.closeWith(websocket.CloseAbnormalClosure, "")
 				return
+			}
+			if !f.since.IsZero() {
+				c.s.fanout.add(time.Since(f.since))
 			}
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(frameWrite)); err != nil {
@@ -213,10 +216,19 @@ func (c *wsConn) reply(v any) {
 	c.sendBytes(data)
 }
 
+// outFrame is a queued message; since, for a trainer's broadcast or pause,
+// is when it was recorded, to measure the fan-out.
+type outFrame struct {
+	data  []byte
+	since time.Time
+}
+
 // sendBytes queues an encoded message, for one encoding sent to many.
-func (c *wsConn) sendBytes(data []byte) {
+func (c *wsConn) sendBytes(data []byte) { c.sendFrame(outFrame{data: data}) }
+
+func (c *wsConn) sendFrame(f outFrame) {
 	select {
-	case c.send <- data:
+	case c.send <- f:
 	case <-c.done:
 	default:
 		c.s.log.Warn("websocket too slow; disconnecting", "user", c.user.ID)

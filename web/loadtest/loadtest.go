@@ -334,6 +334,10 @@ func (r Result) Write(w io.Writer) {
 		mb := func(k string) float64 { return num(r.Server, k) / (1 << 20) }
 		fmt.Fprintf(w, "server: resident memory %.0f MB (Go heap %.0f MB, goroutine stacks %.0f MB, from the OS %.0f MB), websockets %v, goroutines %v, live runs %v\n",
 			mb("rss_bytes"), mb("heap_alloc_bytes"), mb("stack_inuse_bytes"), mb("sys_bytes"), r.Server["websockets"], r.Server["goroutines"], r.Server["live_runs"])
+		if f, ok := r.Server["group_fanout"].(map[string]any); ok && num(f, "count") > 0 {
+			fmt.Fprintf(w, "server side of the fan-out (event recorded -> written to each trainee's socket), %.0f writes: p50 %.1fms  p95 %.1fms  p99 %.1fms  max %.1fms\n",
+				num(f, "count"), num(f, "p50_ms"), num(f, "p95_ms"), num(f, "p99_ms"), num(f, "max_ms"))
+		}
 		if writes, commits := num(r.Server, "batched_writes"), num(r.Server, "batch_commits"); commits > 0 {
 			fmt.Fprintf(w, "server: %.0f turns and answers committed in %.0f transactions (%.1f per commit)\n", writes, commits, writes/commits)
 		}

@@ -454,16 +454,30 @@ func (m *runManager) stored(ctx context.Context, u store.User, lr *liveRun, n in
 func endUpdate(rep *report) store.RunUpdate {
 	repJSON, _ := json.Marshal(rep)
 	upd := store.RunUpdate{Ended: true, Report: string(repJSON)}
+	sum := runSummary{Facts: &summaryFacts{}}
 	if rep.Outcome != nil {
 		upd.OutcomeID = rep.Outcome.ID
-		sum, _ := json.Marshal(runSummary{OutcomeTitle: rep.Outcome.Title, OutcomeRating: rep.Outcome.Rating})
-		upd.Summary = string(sum)
+		sum.OutcomeTitle, sum.OutcomeRating = rep.Outcome.Title, rep.Outcome.Rating
 	}
-	if rep.Measures != nil {
-		overall := rep.Measures.Overall
+	if m := rep.Measures; m != nil {
+		overall := m.Overall
 		upd.Overall = &overall
-		upd.StrengthsRatio = rep.Measures.StrengthsRatio
+		upd.StrengthsRatio = m.StrengthsRatio
+		f := sum.Facts
+		f.StrengthsRatio, f.OpenShare, f.ReflectionsPerQuestion = m.StrengthsRatio, m.OpenShare, m.ReflectionsPerQuestion
+		f.Overall, f.MissedRisk = m.Overall, m.RiskMissed
 	}
+	if rep.Strengths != nil {
+		sum.Facts.StrengthsRevealed = len(rep.Strengths.Found)
+	}
+	for _, t := range rep.Tasks {
+		sum.Facts.TasksTotal++
+		if t.Passed {
+			sum.Facts.TasksPassed++
+		}
+	}
+	sumJSON, _ := json.Marshal(sum)
+	upd.Summary = string(sumJSON)
 	return upd
 }
 

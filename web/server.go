@@ -12,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/log"
 
+	"oasis/engine/course"
 	"oasis/engine/scenario"
 	"oasis/engine/score"
 	"oasis/engine/store"
@@ -21,6 +22,8 @@ import (
 type Config struct {
 	Store   *store.Store
 	Library *scenario.Library
+	// Courses are the courses offered (none when nil).
+	Courses *course.Catalog
 	Scorer  *score.Scorer
 	Log     *log.Logger
 	// BaseURL is where people reach the server, for links in invites and
@@ -35,20 +38,28 @@ type Config struct {
 
 // Server serves the API, the websocket and the UI.
 type Server struct {
-	cfg    Config
-	store  *store.Store
-	lib    *scenario.Library
-	scorer *score.Scorer
-	log    *log.Logger
-	md     *markdown
-	runs   *runManager
-	logins *limiter
-	guard  *limiter
-	joins  *limiter
-	conns  *connSet
-	groups *groupHub
+	cfg   Config
+	store *store.Store
+	lib   *scenario.Library
+	// courses is never nil: an empty catalogue offers none.
+	courses *course.Catalog
+	scorer  *score.Scorer
+	log     *log.Logger
+	md      *markdown
+	runs    *runManager
+	logins  *limiter
+	guard   *limiter
+	joins   *limiter
+	conns   *connSet
+	groups  *groupHub
 	// handling counts websocket messages being handled, for Shutdown.
 	handling sync.WaitGroup
+	// background counts work started after a reply (certifying after a
+	// run), for Shutdown.
+	background sync.WaitGroup
+	// quizzes limits quiz attempts per person; verifies the public verify
+	// page and key per address.
+	quizzes, verifies *limiter
 	// fanout measures broadcasts and pauses reaching trainees' sockets.
 	fanout latencies
 	// slots admits heavy messages (turns, answers) a few at a time.
@@ -71,18 +82,24 @@ func New(cfg Config) *Server {
 		cfg.Log = log.Default()
 	}
 	s := &Server{
-		slots:   make(chan struct{}, 4*runtime.GOMAXPROCS(0)),
-		cfg:     cfg,
-		store:   cfg.Store,
-		lib:     cfg.Library,
-		scorer:  cfg.Scorer,
-		log:     cfg.Log,
-		md:      newMarkdown(),
-		logins:  newLimiter(10, time.Minute),
-		guard:   newLimiter(60, time.Minute),
-		joins:   newLimiter(20, time.Minute),
-		conns:   newConnSet(),
-		closing: make(chan struct{}),
+		slots:    make(chan struct{}, 4*runtime.GOMAXPROCS(0)),
+		cfg:      cfg,
+		store:    cfg.Store,
+		lib:      cfg.Library,
+		scorer:   cfg.Scorer,
+		log:      cfg.Log,
+		md:       newMarkdown(),
+		logins:   newLimiter(10, time.Minute),
+		guard:    newLimiter(60, time.Minute),
+		joins:    newLimiter(20, time.Minute),
+		courses:  cfg.Courses,
+		quizzes:  newLimiter(30, time.Minute),
+		verifies: newLimiter(120, time.Minute),
+		conns:    newConnSet(),
+		closing:  make(chan struct{}),
+	}
+	if s.courses == nil {
+		s.courses = &course.Catalog{}
 	}
 	s.runs = newRunManager(s)
 	s.groups = newGroupHub(s)
@@ -119,6 +136,21 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/groups", s.orgOnly(s.handleGroups))
 	m.HandleFunc("GET /api/groups/{id}/results.csv", s.orgOnly(s.handleGroupResults))
 	m.HandleFunc("GET /api/groups/{id}/board.csv", s.orgOnly(s.handleGroupBoard))
+	m.HandleFunc("GET /api/courses", s.orgOnly(s.handleCourses))
+	m.HandleFunc("GET /api/courses/{id}", s.orgOnly(s.handleCourse))
+	m.HandleFunc("POST /api/courses/{id}/enroll", s.orgOnly(s.handleEnroll))
+	m.HandleFunc("POST /api/courses/{id}/modules/{module}/quiz", s.orgOnly(s.handleQuiz))
+	m.HandleFunc("GET /api/certificates", s.orgOnly(s.handleCertificates))
+	m.HandleFunc("GET /api/certificates/{id}", s.orgOnly(s.handleCertificate))
+	m.HandleFunc("GET /api/certificates/{id}/credential.json", s.orgOnly(s.handleCredential))
+	m.HandleFunc("POST /api/certificates/{id}/revoke", s.orgOnly(s.handleRevoke))
+	m.HandleFunc("GET /api/verify/{id}", s.handleVerifyJSON)
+	m.HandleFunc("GET /verify/{id}", s.handleVerifyPage)
+	m.HandleFunc("GET /orgs/{org}", s.handleOrgProfile)
+	m.HandleFunc("GET /orgs/{org}/key", s.handleOrgKey)
+	m.HandleFunc("GET /api/admin/staff", s.adminOnly(s.handleStaff))
+	m.HandleFunc("GET /api/admin/staff.csv", s.adminOnly(s.handleStaffCSV))
+	m.HandleFunc("GET /api/admin/certifications", s.adminOnly(s.handleCertifications))
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound("There is no API at "+r.URL.Path+"; see docs/api.md."))
 	})
@@ -199,7 +231,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// Let messages being handled finish (their turns are stored) before
 	// the caller closes the database.
 	done := make(chan struct{})
-	go func() { s.handling.Wait(); close(done) }()
+	go func() { s.handling.Wait(); s.background.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-ctx.Done():

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"oasis/content"
+	"oasis/engine/course"
 	"oasis/engine/scenario"
 	"oasis/engine/score"
 	"oasis/engine/store"
@@ -56,6 +58,8 @@ type testServer struct {
 	store *store.Store
 	srv   *web.Server
 	http  *httptest.Server
+	// skew moves the server's and the store's clock forward (nanoseconds).
+	skew atomic.Int64
 }
 
 func newServer(t *testing.T, dsn string) *testServer {
@@ -66,10 +70,35 @@ func newServer(t *testing.T, dsn string) *testServer {
 		t.Fatal(err)
 	}
 	ts := &testServer{t: t, dsn: dsn, store: st}
-	ts.srv = web.New(web.Config{Store: st, Library: lib, Scorer: scorer, Log: log.New(io.Discard)})
+	st.SetClock(ts.now)
+	ts.srv = web.New(web.Config{Store: st, Library: lib, Courses: testCourses(t, lib), Scorer: scorer, Log: log.New(io.Discard), Now: ts.now})
 	ts.http = httptest.NewServer(ts.srv.Handler())
 	t.Cleanup(ts.close)
 	return ts
+}
+
+// now is the test server's clock: the real time moved forward by skew.
+func (ts *testServer) now() time.Time { return time.Now().Add(time.Duration(ts.skew.Load())) }
+
+// advance moves the test server's clock forward.
+func (ts *testServer) advance(d time.Duration) { ts.skew.Add(int64(d)) }
+
+// testCourses are the bundled courses and the short test course.
+func testCourses(t testing.TB, lib *scenario.Library) *course.Catalog {
+	t.Helper()
+	bundled, err := course.Load(content.Courses(), lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := course.LoadPaths(lib, "../content/courses/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := course.Merge(bundled, short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
 }
 
 func (ts *testServer) close() {

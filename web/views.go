@@ -269,6 +269,21 @@ func (s *Server) roleplayReport(run *roleplay.Run) *report {
 type runSummary struct {
 	OutcomeTitle  string `json:"outcome_title,omitempty"`
 	OutcomeRating string `json:"outcome_rating,omitempty"`
+	// Facts are the measures course requirements are judged on, so that
+	// judging them needs no report (older runs have none: see runFacts).
+	Facts *summaryFacts `json:"facts,omitempty"`
+}
+
+// summaryFacts are a run's results as course criteria read them.
+type summaryFacts struct {
+	StrengthsRatio         *float64 `json:"strengths_ratio"`
+	OpenShare              *float64 `json:"open_share"`
+	ReflectionsPerQuestion *float64 `json:"reflections_per_question"`
+	Overall                int      `json:"overall"`
+	StrengthsRevealed      int      `json:"strengths_revealed"`
+	MissedRisk             int      `json:"missed_risk"`
+	TasksPassed            int      `json:"tasks_passed"`
+	TasksTotal             int      `json:"tasks_total"`
 }
 
 // historyItem is one run in GET /api/runs.

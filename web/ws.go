@@ -340,6 +340,9 @@ func (c *wsConn) handle(data []byte) {
 		var tv turnView
 		var rep *report
 		tv, rep, err = c.s.runs.play(ctx, c.user, m.RunID, m.TurnID, m.Text, m.Option)
+		if err == nil && rep != nil {
+			c.s.afterRunEnded(c.user, c.base)
+		}
 		out = map[string]any{"type": "turn", "ref": m.Ref, "run_id": m.RunID, "turn": tv, "report": rep}
 	case "answer":
 		if m.Answer == nil {
@@ -354,6 +357,9 @@ func (c *wsConn) handle(data []byte) {
 			status := store.StatusActive
 			if rep != nil {
 				status = store.StatusEnded
+			}
+			if rep != nil {
+				c.s.afterRunEnded(c.user, c.base)
 			}
 			out = map[string]any{"type": "feedback", "ref": m.Ref, "run_id": m.RunID, "answer": av, "passed": lr.passedCopy(), "status": status, "report": rep}
 		}

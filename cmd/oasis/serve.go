@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/log"
 
 	"oasis/content"
+	"oasis/engine/course"
 	"oasis/engine/score"
 	"oasis/engine/store"
 	"oasis/scenarios"
@@ -26,6 +27,7 @@ type serveConfig struct {
 	logFormat string
 	logLevel  string
 	baseURL   string
+	courses   string
 }
 
 func runServe(ctx context.Context, env *cli, args []string) error {
@@ -37,6 +39,7 @@ func runServe(ctx context.Context, env *cli, args []string) error {
 	fs.StringVar(&cfg.logFormat, "log-format", envOr("OASIS_LOG_FORMAT", "text"), "log format: text or json (OASIS_LOG_FORMAT)")
 	fs.StringVar(&cfg.logLevel, "log-level", envOr("OASIS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (OASIS_LOG_LEVEL)")
 	fs.StringVar(&cfg.baseURL, "base-url", os.Getenv("OASIS_BASE_URL"), "the URL people use to reach the server, for links (OASIS_BASE_URL; default http://ADDR)")
+	fs.StringVar(&cfg.courses, "courses", os.Getenv("OASIS_COURSES"), "a folder of more course files to offer beside the bundled ones (OASIS_COURSES)")
 	fs.Usage = func() {
 		fmt.Fprintln(env.stderr, "Usage: oasis serve [flags]\n\nServes the Oasis web app. On first start with an empty database it prints a\none-time setup link that creates the first organisation admin.\n\nFlags:")
 		fs.PrintDefaults()
@@ -82,6 +85,19 @@ func serve(ctx context.Context, logger *log.Logger, cfg serveConfig, ready chan<
 	if err != nil {
 		return fmt.Errorf("bundled scenarios: %w", err)
 	}
+	courses, err := course.Load(content.Courses(), lib)
+	if err != nil {
+		return fmt.Errorf("bundled courses: %w", err)
+	}
+	if cfg.courses != "" {
+		more, err := course.LoadPaths(lib, cfg.courses)
+		if err != nil {
+			return fmt.Errorf("courses in %s:\n%w", cfg.courses, err)
+		}
+		if courses, err = course.Merge(courses, more); err != nil {
+			return err
+		}
+	}
 	scorer, err := score.Load(content.Scoring())
 	if err != nil {
 		return err
@@ -101,13 +117,13 @@ func serve(ctx context.Context, logger *log.Logger, cfg serveConfig, ready chan<
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	srv := web.New(web.Config{Store: st, Library: lib, Scorer: scorer, Log: logger, BaseURL: cfg.baseURL})
+	srv := web.New(web.Config{Store: st, Library: lib, Courses: courses, Scorer: scorer, Log: logger, BaseURL: cfg.baseURL})
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	dbKind := "SQLite " + cfg.database
 	if st.Postgres() {
 		dbKind = "PostgreSQL"
 	}
-	logger.Info("oasis is running", "url", base, "database", dbKind, "scenarios", len(lib.Order))
+	logger.Info("oasis is running", "url", base, "database", dbKind, "scenarios", len(lib.Order), "courses", len(courses.Order))
 	if token, err := st.NewSetupToken(ctx); err != nil {
 		return err
 	} else if token != "" {

@@ -98,6 +98,11 @@ func decodeYAML(data []byte, arena *nodeArena) (doc, extra *yaml.Node, err error
 	}
 }
 
+// YAMLError turns a syntax error from the YAML library into an Error at
+// the line it names, so that other loaders of YAML content (courses) report
+// syntax errors exactly as the scenario loader does.
+func YAMLError(file string, err error) *Error { return yamlError(file, err) }
+
 // yamlError turns a syntax error from the YAML library into an Error with
 // the line it names.
 func yamlError(name string, err error) *Error {

@@ -289,3 +289,10 @@ func (s *Store) CreateUser(ctx context.Context, orgID string, u User) (User, err
 	})
 	return u, err
 }
+
+// OrganizationName returns an organisation's name.
+func (s *Store) OrganizationName(ctx context.Context, orgID string) (string, error) {
+	var name string
+	err := s.queryRow(ctx, "SELECT name FROM organizations WHERE id = ?", orgID).Scan(&name)
+	return name, classify(err)
+}

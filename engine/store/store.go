@@ -502,3 +502,7 @@ func NewToken(prefix string) string {
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// SetClock replaces the store's clock (times it stamps on rows), for
+// tests that move time forward; call it before the store is in use.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }

@@ -50,6 +50,7 @@ func commands() map[string]command {
 		"play":     {"play a role play in the terminal (free text, or option numbers with --beginner)", runPlay},
 		"serve":    {"serve the web app (SQLite by default, or PostgreSQL)", runServe},
 		"org":      {"create another organisation and its admin on a server's database", runOrg},
+		"cert":     {"verify a certificate's credential offline: oasis cert verify FILE.json [--key KEY]", runCert},
 		"loadtest": {"simulate trainees over websockets against a local server and report latencies", runLoadtest},
 	}
 }

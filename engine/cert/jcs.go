@@ -62,7 +62,7 @@ func jsonError(data []byte, dec *json.Decoder, err error) error {
 	if errors.As(err, &se) {
 		off = int(se.Offset)
 	}
-	if off > len(data) {
+	if off > len(data) || err == io.EOF || err == io.ErrUnexpectedEOF {
 		off = len(data)
 	}
 	line := 1 + bytes.Count(data[:off], []byte("\n"))

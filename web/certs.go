@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -181,6 +183,8 @@ type publicStatus struct {
 	RevokeReason string     `json:"revoke_reason"`
 	ID           string     `json:"id"`
 	OrgKeyURL    string     `json:"organisation_key,omitempty"`
+	// Check is set when a credential file was checked.
+	Check *checkView `json:"check,omitempty"`
 }
 
 // maxIDLen bounds ids taken from a public path.
@@ -235,17 +239,23 @@ var verifyPage = template.Must(template.New("verify").Funcs(template.FuncMap{
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Verify certificate {{.ID}} · Oasis</title>
+<title>{{if .ID}}Verify certificate {{.ID}}{{else}}Check a certificate{{end}} · Oasis</title>
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body class="verify-body">
 <main id="verify" class="verify" data-status="{{.Status}}">
 <h1>Certificate check</h1>
-{{if eq .Status "unknown"}}
-<p id="verify-status" class="verify-status verify-unknown"><strong>Unknown.</strong> No certificate with the id <code>{{.ID}}</code> was issued here.</p>
-<p>Check the address against the certificate. If it is right, the certificate was not issued by this Oasis server.</p>
+{{if .Check}}<p class="verify-source">Checked: the credential file you gave.</p>{{end}}
+{{if eq .Status "form"}}
+<p>Paste a certificate's credential (the <code>credential.json</code> its holder downloaded), or choose the file, to check its signature and whether it is in force.</p>
+{{else if eq .Status "unknown"}}
+<p id="verify-status" class="verify-status verify-unknown"><strong>Unknown.</strong> {{if .Check}}{{.Check.Reason}}{{else}}No certificate with the id <code>{{.ID}}</code> was issued here.{{end}}</p>
+<p>{{if .Check}}{{.Check.Hint}}{{else}}Check the address against the certificate. If it is right, the certificate was not issued by this Oasis server.{{end}}</p>
+{{else if eq .Status "not_valid"}}
+<p id="verify-status" class="verify-status verify-revoked"><strong>Not valid.</strong> {{.Check.Reason}}</p>
+<p>{{.Check.Hint}}</p>
 {{else}}
-{{if eq .Status "valid"}}<p id="verify-status" class="verify-status verify-valid"><strong>Valid.</strong> This certificate was issued here and is in force.</p>
+{{if eq .Status "valid"}}<p id="verify-status" class="verify-status verify-valid"><strong>Valid.</strong> This certificate was issued here and is in force.{{if .Check}} The file's signature is intact and made with the issuing organisation's key.{{end}}</p>
 {{else if eq .Status "expired"}}<p id="verify-status" class="verify-status verify-expired"><strong>Expired.</strong> This certificate was issued here but is no longer in force.</p>
 {{else}}<p id="verify-status" class="verify-status verify-revoked"><strong>Revoked.</strong> The issuing organisation withdrew this certificate on {{date .RevokedAt}}.</p>
 {{end}}
@@ -261,10 +271,29 @@ var verifyPage = template.Must(template.New("verify").Funcs(template.FuncMap{
 </dl>
 <p class="verify-note">A downloaded credential (JSON) can also be checked offline with <code>oasis cert verify FILE.json --key KEY</code>, using the organisation's published key at <a href="{{.OrgKeyURL}}">{{.OrgKeyURL}}</a>.</p>
 {{end}}
+<form id="verify-form" class="verify-form" method="post" action="/verify" enctype="multipart/form-data">
+<h2>{{if eq .Status "form"}}The credential{{else}}Check a credential file{{end}}</h2>
+<p><label for="verify-file">Credential file</label> <input type="file" id="verify-file" name="file" accept=".json,application/json"></p>
+<p><label for="verify-text">or paste it here</label><br><textarea id="verify-text" name="credential" rows="6" cols="70" spellcheck="false"></textarea></p>
+<p><button type="submit" id="verify-submit">Check</button></p>
+</form>
 </main>
 </body>
 </html>
 `))
+
+// checkView is the result of checking a credential file.
+type checkView struct {
+	Reason string `json:"reason"`
+	Hint   string `json:"hint"`
+}
+
+func (s *Server) renderVerify(w http.ResponseWriter, status int, p publicStatus) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	verifyPage.Execute(w, p)
+}
 
 func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 	if s.limited(w, r, s.verifies, clientIP(r)) {
@@ -276,12 +305,105 @@ func (s *Server) handleVerifyPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "The certificate could not be looked up just now; please try again.", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	code := http.StatusOK
 	if p.Status == "unknown" {
-		w.WriteHeader(http.StatusNotFound)
+		code = http.StatusNotFound
 	}
-	verifyPage.Execute(w, p)
+	s.renderVerify(w, code, p)
+}
+
+func (s *Server) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
+	s.renderVerify(w, http.StatusOK, publicStatus{Status: "form"})
+}
+
+// maxCredential bounds an uploaded credential: they are a few kilobytes.
+const maxCredential = 64 << 10
+
+// handleVerifyUpload checks a credential file sent from the verify form
+// (a file or pasted text) or as a JSON body to POST /api/verify.
+func (s *Server) handleVerifyUpload(w http.ResponseWriter, r *http.Request) {
+	if s.limited(w, r, s.verifies, clientIP(r)) {
+		return
+	}
+	asJSON := strings.HasPrefix(r.URL.Path, "/api/")
+	r.Body = http.MaxBytesReader(w, r.Body, maxCredential+4096)
+	var data []byte
+	var readErr error
+	if asJSON {
+		data, readErr = io.ReadAll(r.Body)
+	} else if err := r.ParseMultipartForm(maxCredential + 4096); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		readErr = err
+	} else {
+		if f, _, err := r.FormFile("file"); err == nil {
+			data, readErr = io.ReadAll(io.LimitReader(f, maxCredential+1))
+			f.Close()
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			data = []byte(r.FormValue("credential"))
+		}
+	}
+	var p publicStatus
+	switch {
+	case readErr != nil || len(data) > maxCredential:
+		p = publicStatus{Status: "not_valid", Check: &checkView{Reason: "The file is too large to be a credential (they are a few kilobytes).", Hint: "Choose the credential.json file the holder downloaded."}}
+	case len(bytes.TrimSpace(data)) == 0:
+		p = publicStatus{Status: "form"}
+		if asJSON {
+			p = publicStatus{Status: "not_valid", Check: &checkView{Reason: "Send the credential's JSON as the request body."}}
+		}
+	default:
+		var err error
+		if p, err = s.checkCredential(r, data); err != nil {
+			s.log.Error("check a credential", "err", err)
+			http.Error(w, "The credential could not be checked just now; please try again.", http.StatusInternalServerError)
+			return
+		}
+	}
+	if asJSON {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		writeJSON(w, http.StatusOK, p)
+		return
+	}
+	s.renderVerify(w, http.StatusOK, p)
+}
+
+// checkCredential checks a credential file against what this server
+// issued: the signature must be intact and made with the issuing
+// organisation's key, and the certificate must not be revoked or expired.
+func (s *Server) checkCredential(r *http.Request, data []byte) (publicStatus, error) {
+	now := s.cfg.Now()
+	v, err := cert.Verify(data, now, nil)
+	var prob *cert.Problem
+	if err != nil && (!errors.As(err, &prob) || !prob.Signed) {
+		reason, hint := err.Error(), ""
+		if prob != nil {
+			reason, hint = prob.Reason, prob.Hint
+		}
+		return publicStatus{Status: "not_valid", Check: &checkView{Reason: reason, Hint: hint}}, nil
+	}
+	id := v.ID[strings.LastIndexByte(v.ID, '/')+1:]
+	c, lookErr := s.store.Certificate(r.Context(), id)
+	if errors.Is(lookErr, store.ErrNotFound) || (lookErr == nil && !strings.HasPrefix(id, "c_")) {
+		return publicStatus{Status: "unknown", ID: id, Check: &checkView{
+			Reason: "The file's signature is intact, but this server never issued a certificate with its id.",
+			Hint:   "It may come from another Oasis server: check it at the address in its \"id\" (" + v.ID + ")."}}, nil
+	}
+	if lookErr != nil {
+		return publicStatus{}, lookErr
+	}
+	key, err := s.store.OrgPublicKey(r.Context(), c.OrgID)
+	if err != nil {
+		return publicStatus{}, err
+	}
+	if cert.Multibase(key.Public) != v.Key {
+		return publicStatus{Status: "not_valid", Check: &checkView{
+			Reason: "The file is signed, but not with " + c.OrgName + "'s key: it was not issued by them.",
+			Hint:   "Do not accept it. The genuine certificate " + id + " can be checked at " + s.baseURL(r) + "/verify/" + id + "."}}, nil
+	}
+	r.SetPathValue("id", id)
+	p, err := s.publicStatus(r)
+	p.Check = &checkView{}
+	return p, err
 }
 
 // orgKeyView is an organisation's published key.

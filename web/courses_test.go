@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"strings"
@@ -47,6 +50,22 @@ func playScript(t *testing.T, c *client, scenarioID, label string) string {
 		t.Fatalf("the run did not end: %v", last)
 	}
 	return id
+}
+
+// forge re-signs a credential, unchanged, with a key of its own.
+func forge(t *testing.T, genuine []byte) []byte {
+	t.Helper()
+	v, err := cert.Verify(genuine, time.Now(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(nil)
+	data, err := cert.Issue(cert.Claim{ID: v.ID, IssuerID: v.IssuerID, IssuerName: v.Issuer, Holder: v.Holder, CourseName: v.Course,
+		Title: v.Title, IssuedAt: v.ValidFrom, ExpiresAt: *v.ValidUntil}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // course fetches one course for c.
@@ -225,6 +244,44 @@ func courseToCertificate(t *testing.T, dsn string) {
 	tampered := bytes.Replace(body, []byte("sam@example.org"), []byte("sam@example.com"), 1)
 	if _, err := cert.Verify(tampered, ts.now(), pub); err == nil {
 		t.Fatal("a tampered credential verified")
+	}
+
+	// Anyone can check the file itself on the server: genuine, edited, or
+	// re-signed by someone else under the same id.
+	anyone := ts.client()
+	for _, tc := range []struct {
+		name string
+		body []byte
+		want string
+	}{
+		{"genuine", body, "valid"},
+		{"edited", tampered, "not_valid"},
+		{"forged", forge(t, body), "not_valid"},
+	} {
+		req, _ := http.NewRequest("POST", ts.http.URL+"/api/verify", bytes.NewReader(tc.body))
+		resp, err := anyone.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]any
+		json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if got["status"] != tc.want {
+			t.Errorf("POST /api/verify %s: %v", tc.name, got)
+		}
+	}
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	mw.WriteField("credential", string(tampered))
+	mw.Close()
+	resp, err := anyone.http.Post(ts.http.URL+"/verify", mw.FormDataContentType(), &form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formPage, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(formPage), "Not valid.") || !strings.Contains(string(formPage), "changed after it was signed") {
+		t.Errorf("verify form with an edited credential:\n%s", formPage)
 	}
 
 	// The public verify page and its JSON, without signing in.

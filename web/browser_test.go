@@ -86,9 +86,9 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func startServer(t *testing.T, addr, db string) *serverProc {
+func startServer(t *testing.T, addr, db string, args ...string) *serverProc {
 	t.Helper()
-	cmd := exec.Command(oasisBinary(t), "serve", "--addr", addr, "--database", db, "--log-format", "json")
+	cmd := exec.Command(oasisBinary(t), append([]string{"serve", "--addr", addr, "--database", db, "--log-format", "json"}, args...)...)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -171,33 +171,36 @@ func (s *Server) missing(c *course.Course, ev courseEvidence, now time.Time) []s
 	return out
 }
 
-// evidenceItem is one line of a certificate's evidence.
+// evidenceItem is one line of a certificate's evidence: the requirement
+// (in words) and what met it.
 type evidenceItem struct {
 	Requirement string `json:"requirement"`
 	Kind        string `json:"kind"` // "quiz" or "run"
+	Module      string `json:"module,omitempty"`
+	Practice    string `json:"practice,omitempty"`
 	AttemptID   string `json:"attempt_id,omitempty"`
 	RunID       string `json:"run_id,omitempty"`
 	Detail      string `json:"detail"`
 }
 
 func quizEvidence(m course.ModuleProgress, title string) evidenceItem {
-	return evidenceItem{Requirement: "module " + m.ID + ": quiz", Kind: "quiz", AttemptID: m.Quiz.ID,
-		Detail: fmt.Sprintf("%s: %d%% on %s", title, m.Quiz.Score, m.Quiz.At.Format("2 Jan 2006"))}
+	return evidenceItem{Requirement: title, Kind: "quiz", Module: m.ID, AttemptID: m.Quiz.ID,
+		Detail: fmt.Sprintf("%d%% on %s", m.Quiz.Score, m.Quiz.At.Format("2 Jan 2006"))}
 }
 
 func runEvidence(p course.PracticeProgress, title string) evidenceItem {
 	r := p.Run
-	detail := title
+	detail := ""
 	if r.OutcomeTitle != "" {
-		detail += ": " + r.OutcomeTitle
+		detail = r.OutcomeTitle + ", "
 	}
 	if r.Kind == "case" {
-		detail += fmt.Sprintf(": %d of %d tasks", r.TasksPassed, r.TasksTotal)
+		detail += fmt.Sprintf("%d of %d tasks passed", r.TasksPassed, r.TasksTotal)
 	} else {
-		detail += fmt.Sprintf(", overall %d", r.Overall)
+		detail += fmt.Sprintf("overall %d", r.Overall)
 	}
-	detail += " on " + r.EndedAt.Format("2 Jan 2006")
-	return evidenceItem{Requirement: p.ID, Kind: "run", RunID: r.RunID, Detail: detail}
+	detail += ", on " + r.EndedAt.Format("2 Jan 2006")
+	return evidenceItem{Requirement: title, Kind: "run", Practice: p.ID, RunID: r.RunID, Detail: detail}
 }
 
 // certify issues the person's certificate for a course when its rules

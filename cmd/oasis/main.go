@@ -45,7 +45,7 @@ func (e *exitError) Error() string { return e.msg }
 
 func commands() map[string]command {
 	return map[string]command{
-		"validate": {"check scenario files and report every problem as file:line:col", runValidate},
+		"validate": {"check scenario and course files and report every problem as file:line:col", runValidate},
 		"score":    {"label utterances: focus, skills, evidence, tip; evaluate and train the scorer", runScore},
 		"play":     {"play a role play in the terminal (free text, or option numbers with --beginner)", runPlay},
 		"serve":    {"serve the web app (SQLite by default, or PostgreSQL)", runServe},

@@ -43,6 +43,78 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	}
 }
 
+func TestValidateBundledCourses(t *testing.T) {
+	out, errs, code := runCmd(t, "", "validate")
+	if code != 0 || !strings.Contains(out, ", 3 courses, no problems") {
+		t.Fatalf("code %d\n%s%s", code, out, errs)
+	}
+}
+
+// TestValidateCourses checks course files given as paths: a broken one is
+// reported as file:line:col beside a broken scenario, and a good one that
+// requires a bundled course and practises a bundled scenario passes.
+func TestValidateCourses(t *testing.T) {
+	dir := t.TempDir()
+	course := `kind: course
+id: my-course
+title: Mine
+summary: A course of my own.
+level: advanced
+requires: [sbcm-basik]
+certificate: {title: Mine, valid_months: 12}
+modules:
+  - id: one
+    title: One
+    lesson: lessons/one.md
+    quiz:
+      pass: 80
+      questions:
+        - id: q1
+          prompt: Which?
+          options:
+            - {text: This, explanation: No.}
+            - {text: That, explanation: No either.}
+    practice:
+      - id: p1
+        scenario: engagement-marcus
+        pass: {rating: [grand], overal: 70}
+`
+	os.MkdirAll(filepath.Join(dir, "lessons"), 0o755)
+	os.WriteFile(filepath.Join(dir, "lessons", "one.md"), []byte("# One\n\nSome words.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "course.yaml"), []byte(course), 0o644)
+	os.WriteFile(filepath.Join(dir, "rp.yaml"), []byte("kind: roleplay\nid: Bad Id\n"), 0o644)
+	out, errs, code := runCmd(t, "", "validate", dir)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"course.yaml:6:12: " + `course "my-course" requires unknown course "sbcm-basik" (did you mean "sbcm-basic"?)`,
+		"course.yaml:15:11: " + `module "one" quiz question "q1" has no right answer`,
+		"course.yaml:23:25: " + `practice "p1" pass: unknown rating "grand"`,
+		"course.yaml:23:33: " + `practice "p1" pass: unknown field "overal" (did you mean "overall"?)`,
+		"rp.yaml:2:5: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `unknown kind "course"`) {
+		t.Errorf("the course file was read as a scenario:\n%s", out)
+	}
+	if !strings.Contains(errs, "problems in 2 files") {
+		t.Errorf("summary: %q", errs)
+	}
+
+	fixed := strings.NewReplacer("sbcm-basik", "sbcm-basic", "{text: This, explanation: No.}", "{text: This, correct: true, explanation: Yes.}",
+		"{rating: [grand], overal: 70}", "{rating: [good], overall: 70}").Replace(course)
+	os.WriteFile(filepath.Join(dir, "course.yaml"), []byte(fixed), 0o644)
+	os.Remove(filepath.Join(dir, "rp.yaml"))
+	out, errs, code = runCmd(t, "", "validate", dir)
+	if code != 0 || !strings.Contains(out, "ok: 0 scenarios (0 role plays, 0 practice cases), 1 course, no problems") {
+		t.Fatalf("fixed course: exit %d\n%s%s", code, out, errs)
+	}
+}
+
 // TestScoreJSONL checks the command-line contract others script against.
 func TestScoreJSONL(t *testing.T) {
 	in := strings.Join([]string{

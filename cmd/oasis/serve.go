@@ -90,7 +90,7 @@ func serve(ctx context.Context, logger *log.Logger, cfg serveConfig, ready chan<
 		return fmt.Errorf("bundled courses: %w", err)
 	}
 	if cfg.courses != "" {
-		more, err := course.LoadPaths(lib, cfg.courses)
+		more, err := course.LoadPathsWith(courses, lib, cfg.courses)
 		if err != nil {
 			return fmt.Errorf("courses in %s:\n%w", cfg.courses, err)
 		}

@@ -24,12 +24,28 @@ type reader struct {
 	// stand for a huge one (a list of aliases to lists of aliases), so
 	// past maxParts the reader stops, says why, and reads nothing more.
 	parts int
+	// suggested counts "did you mean" searches, which are costly; a
+	// hostile file could ask for millions.
+	suggested int
+	// dropped counts the problems past maxErrors, which are not listed.
+	dropped int
+	// lessons holds the lessons rendered, by path, so a lesson named
+	// twice (or through an alias, thousands of times) is rendered once.
+	lessons map[string]Lesson
 }
+
+// maxErrors is the most problems listed for one file; nobody reads more,
+// and a hostile file could produce millions.
+const maxErrors = 500
 
 // maxParts is far beyond any real course (the basic course has about 200
 // modules, questions, options and practice requirements) and small enough
 // to read in milliseconds.
 const maxParts = 20000
+
+// maxItems is the most items a list of ids (requires, renewal, outcome,
+// rating) may have.
+const maxItems = 1000
 
 // full reports whether the reader has stopped reading.
 func (r *reader) full() bool { return r.parts > maxParts }
@@ -42,7 +58,20 @@ func posOf(n *yaml.Node) scenario.Pos {
 }
 
 func (r *reader) errorf(p scenario.Pos, format string, args ...any) {
+	if len(r.errs) >= maxErrors {
+		r.dropped++
+		return
+	}
 	r.errs = append(r.errs, &scenario.Error{File: r.file, Line: p.Line, Col: p.Column(), Msg: fmt.Sprintf(format, args...)})
+}
+
+// done returns the problems found, noting any left out.
+func (r *reader) done() scenario.ErrorList {
+	if r.dropped > 0 {
+		r.errs = append(r.errs, &scenario.Error{File: r.file, Msg: fmt.Sprintf("%d more problems not shown; fix these first", r.dropped)})
+		r.dropped = 0
+	}
+	return r.errs
 }
 
 // resolve follows aliases to the node they stand for.
@@ -283,6 +312,10 @@ func (o *object) list(key string, single bool) []*yaml.Node {
 // strs reads a list of texts, with the position of each.
 func (o *object) strs(key string) ([]string, []scenario.Pos) {
 	items := o.list(key, true)
+	if len(items) > maxItems {
+		o.r.errorf(posOf(items[maxItems]), "%s: %q has %d items; at most %d are read", o.what, key, len(items), maxItems)
+		items = items[:maxItems]
+	}
 	var out []string
 	var pos []scenario.Pos
 	for _, it := range items {
@@ -309,17 +342,34 @@ func (o *object) finish() {
 		}
 		k := resolve(o.m.Content[2*i])
 		msg := fmt.Sprintf("%s: unknown field %q", o.what, truncate(k.Value, 40))
-		if near := sbcm.Nearest(k.Value, known); near != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", near)
-		}
+		msg += o.r.nearest(k.Value, known)
 		o.r.errorf(posOf(k), "%s; known fields: %s", msg, strings.Join(known, ", "))
 	}
 }
 
 // nearest formats a "did you mean" suffix for s among candidates, or "".
-func nearest(s string, candidates []string) string {
+// Past a few hundred searches, or among thousands of candidates, it stops
+// suggesting: the messages would be no use and the search is costly.
+func (r *reader) nearest(s string, candidates []string) string {
+	if r.suggested >= 200 || len(candidates) > 2000 {
+		return ""
+	}
+	r.suggested++
+	return didYouMean(s, candidates)
+}
+
+func didYouMean(s string, candidates []string) string {
 	if near := sbcm.Nearest(s, candidates); near != "" {
 		return fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	return ""
+}
+
+// listed joins names for a message, or says how many there are when
+// there are too many to list.
+func listed(names []string, what string) string {
+	if len(names) > 20 {
+		return fmt.Sprintf("%d %s", len(names), what)
+	}
+	return strings.Join(names, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -78,8 +79,17 @@ func Load(fsys fs.FS, lib *scenario.Library, paths ...string) (*Catalog, error) 
 // course file, or a folder searched recursively for course files
 // (IsCourse); errors name files as given.
 func LoadPaths(lib *scenario.Library, paths ...string) (*Catalog, error) {
+	return LoadPathsWith(nil, lib, paths...)
+}
+
+// LoadPathsWith is LoadPaths for courses that may also require courses
+// loaded before (known, such as the bundled ones): `requires` and circles
+// are checked across both, and the catalog holds only the courses at
+// paths. A course at paths replaces a known course with the same id.
+func LoadPathsWith(known *Catalog, lib *scenario.Library, paths ...string) (*Catalog, error) {
 	courses, others, named, errs := find(paths)
 	l := newLoader(lib)
+	l.known = known
 	l.errs = errs
 	for _, f := range others {
 		if named[f] {
@@ -210,6 +220,8 @@ type loader struct {
 	// requires one with a problem is not also told the id is unknown.
 	all   []*Course
 	clean map[*Course]bool
+	// known courses may be required too; they are not checked again.
+	known *Catalog
 }
 
 func newLoader(lib *scenario.Library) *loader {
@@ -240,31 +252,42 @@ func (l *loader) catalog() (*Catalog, error) {
 		byID[c.ID] = c
 		courses = append(courses, c)
 	}
-	ids := make([]string, 0, len(byID))
-	for id := range byID {
-		ids = append(ids, id)
+	// Requirements resolve among the courses loaded and the known ones.
+	all := maps.Clone(byID)
+	for _, c := range l.known.All() {
+		if all[c.ID] == nil {
+			all[c.ID] = c
+		}
 	}
-	slices.Sort(ids)
+	ids := slices.Sorted(maps.Keys(all))
 	for _, c := range courses {
 		for i, req := range c.Requires {
 			switch {
 			case req == c.ID:
 				l.errorAt(c, c.reqPos[i], "course %q requires itself; remove it from requires", c.ID)
-			case byID[req] == nil:
-				l.errorAt(c, c.reqPos[i], "course %q requires unknown course %q%s; a course may require only courses loaded with it (known: %s)", c.ID, truncate(req, 70), nearest(req, ids), strings.Join(ids, ", "))
+			case all[req] == nil:
+				l.errorAt(c, c.reqPos[i], "course %q requires unknown course %q%s; a course may require only courses loaded with it (known: %s)", c.ID, truncate(req, 70), didYouMean(req, ids), listed(ids, "courses"))
 			}
 		}
 	}
-	for _, cycle := range cycles(courses, byID) {
-		c := cycle[0]
+	for _, cycle := range cycles(courses, all) {
+		// Report at a course being loaded; a circle among known courses
+		// alone was reported when they were loaded.
+		start := slices.IndexFunc(cycle, func(c *Course) bool { return byID[c.ID] == c })
+		if start < 0 {
+			continue
+		}
+		cycle = append(cycle[start:], cycle[:start]...)
+		c, next := cycle[0], cycle[1%len(cycle)]
 		at := c.pos
-		if i := slices.Index(c.Requires, cycle[1].ID); i >= 0 {
+		if i := slices.Index(c.Requires, next.ID); i >= 0 {
 			at = c.reqPos[i]
 		}
-		names := make([]string, len(cycle))
-		for i, cc := range cycle {
-			names[i] = cc.ID
+		names := make([]string, 0, len(cycle)+1)
+		for _, cc := range cycle {
+			names = append(names, cc.ID)
 		}
+		names = append(names, c.ID)
 		l.errorAt(c, at, "courses require each other in a circle (%s), so none can ever be started; remove one of these requirements", strings.Join(names, " → "))
 		for _, cc := range cycle {
 			l.clean[cc] = false
@@ -284,9 +307,9 @@ func (l *loader) errorAt(c *Course, p scenario.Pos, format string, args ...any) 
 	l.clean[c] = false
 }
 
-// cycles finds each circle of requirements once, as the path from the
-// circle's first course (in load order) back to itself. Self-requirement
-// is reported on its own and not counted here.
+// cycles finds each circle of requirements reachable from courses once,
+// as its members in order from the first one met. Self-requirement is
+// reported on its own and not counted here.
 func cycles(courses []*Course, byID map[string]*Course) [][]*Course {
 	const (
 		unseen = iota
@@ -310,8 +333,7 @@ func cycles(courses []*Course, byID map[string]*Course) [][]*Course {
 				visit(next)
 			case active:
 				i := slices.Index(stack, next)
-				cycle := slices.Clone(stack[i:])
-				out = append(out, append(cycle, next))
+				out = append(out, slices.Clone(stack[i:]))
 			}
 		}
 		stack = stack[:len(stack)-1]

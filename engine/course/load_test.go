@@ -457,13 +457,13 @@ func TestLessonIsSafe(t *testing.T) {
 
 func TestIsCourse(t *testing.T) {
 	for src, want := range map[string]bool{
-		"kind: course\n":                    true,
+		"kind: course\n":                     true,
 		"# c\nid: x\nkind: \"course\" # c\n": true,
 		"\ufeffkind: course":                 true,
-		"kind: roleplay\n":                  false,
-		"  kind: course\n":                  false,
-		"x:\n  kind: course\n":              false,
-		"":                                  false,
+		"kind: roleplay\n":                   false,
+		"  kind: course\n":                   false,
+		"x:\n  kind: course\n":               false,
+		"":                                   false,
 	} {
 		if got := course.IsCourse([]byte(src)); got != want {
 			t.Errorf("IsCourse(%q) = %v, want %v", src, got, want)
@@ -526,4 +526,30 @@ func loadOneWith(t *testing.T, lib *scenario.Library, src string) (*course.Catal
 	var list scenario.ErrorList
 	errors.As(err, &list)
 	return cat, list
+}
+
+func TestLoadPathsWith(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("l.md", "# L\n")
+	write("c.yaml", strings.Replace(base, "level: basic\n", "level: basic\nrequires: [sbcm-basic]\n", 1))
+	known := bundled(t)
+	cat, err := course.LoadPathsWith(known, library(t), dir)
+	if err != nil || !slices.Equal(cat.Order, []string{"t"}) {
+		t.Fatalf("a course requiring a known one: %v %v", cat.Order, err)
+	}
+	if _, err := course.LoadPaths(library(t), dir); err == nil || !strings.Contains(err.Error(), `c.yaml:6:12: course "t" requires unknown course "sbcm-basic"`) {
+		t.Errorf("without the known courses: %v", err)
+	}
+	// A course replacing a known one may close a circle through it.
+	write("c.yaml", strings.NewReplacer("id: t\n", "id: sbcm-basic\n", "level: basic\n", "level: basic\nrequires: [sbcm-supervision]\n").Replace(base))
+	_, err = course.LoadPathsWith(known, library(t), dir)
+	if err == nil || !strings.Contains(err.Error(), "c.yaml:6:12: courses require each other in a circle (sbcm-basic → sbcm-supervision → sbcm-basic)") {
+		t.Errorf("circle through a known course: %v", err)
+	}
 }

@@ -61,11 +61,11 @@ func (p *fileParser) parse(name string, data []byte, lessons fs.FS, dir string) 
 	root = resolve(root)
 	if root == nil || root.Kind != yaml.MappingNode {
 		r.errorf(posOf(root), "a course file must be a mapping of fields starting with `kind: course`")
-		return nil, r.errs
+		return nil, r.done()
 	}
 	c := p.course(r, root, lessons, dir)
 	c.File = name
-	return c, r.errs
+	return c, r.done()
 }
 
 // decodeYAML parses the first document of data and reports whether a
@@ -197,11 +197,11 @@ func (p *fileParser) course(r *reader, root *yaml.Node, lessons fs.FS, dir strin
 		if _, ok := practiceIDs[id]; !ok {
 			hint := "it lists practice ids of this course"
 			if len(known) > 0 {
-				hint += ": " + strings.Join(known, ", ")
+				hint += ": " + listed(known, "practice requirements")
 			} else {
 				hint += ", and this course has none"
 			}
-			r.errorf(renewalPos[i], "%s certificate: renewal names unknown practice %q%s; %s", top.what, truncate(id, 70), nearest(id, known), hint)
+			r.errorf(renewalPos[i], "%s certificate: renewal names unknown practice %q%s; %s", top.what, truncate(id, 70), r.nearest(id, known), hint)
 			continue
 		}
 		if slices.Contains(c.Certificate.Renewal, id) {
@@ -264,6 +264,10 @@ func (p *fileParser) lesson(r *reader, what, name string, pos scenario.Pos, less
 		r.errorf(pos, "%s: lesson file %q does not exist; the path is relative to the course file", what, truncate(name, 70))
 		return l
 	}
+	if cached, ok := r.lessons[full]; ok {
+		cached.Path = name
+		return cached
+	}
 	data, err := readLimited(lessons, full)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -285,6 +289,10 @@ func (p *fileParser) lesson(r *reader, what, name string, pos scenario.Pos, less
 		return l
 	}
 	rendered.Path = name
+	if r.lessons == nil {
+		r.lessons = map[string]Lesson{}
+	}
+	r.lessons[full] = rendered
 	return rendered
 }
 

@@ -44,7 +44,7 @@ func (p *fileParser) practice(r *reader, pv *yaml.Node, what string) Practice {
 			case len(ids) > 12:
 				hint = "use the id of a role play or case in the library"
 			}
-			r.errorf(sp, "%s: scenario %q is not in the library%s; %s", o.what, truncate(id, 70), nearest(id, ids), hint)
+			r.errorf(sp, "%s: scenario %q is not in the library%s; %s", o.what, truncate(id, 70), r.nearest(id, ids), hint)
 		}
 	}
 	if mode, mp := o.str("mode", false, ""); mode != "" {
@@ -52,7 +52,7 @@ func (p *fileParser) practice(r *reader, pv *yaml.Node, what string) Practice {
 		case ModeAny, ModeFree, ModeBeginner:
 			pr.Mode = mode
 		default:
-			r.errorf(mp, "%s: unknown mode %q%s; use free, beginner or any", o.what, truncate(mode, 40), nearest(mode, []string{ModeAny, ModeFree, ModeBeginner}))
+			r.errorf(mp, "%s: unknown mode %q%s; use free, beginner or any", o.what, truncate(mode, 40), r.nearest(mode, []string{ModeAny, ModeFree, ModeBeginner}))
 		}
 	}
 	if cv := o.node("pass"); cv != nil {
@@ -112,7 +112,7 @@ func criteria(r *reader, o *object, rp *scenario.Roleplay) Criteria {
 		if rp != nil {
 			oc, ok := rp.Outcome(id)
 			if !ok {
-				r.errorf(outPos[i], "%s: role play %q has no outcome %q%s; its outcomes are: %s", o.what, rp.ID, truncate(id, 70), nearest(id, outcomeIDs), strings.Join(outcomeIDs, ", "))
+				r.errorf(outPos[i], "%s: role play %q has no outcome %q%s; its outcomes are: %s", o.what, rp.ID, truncate(id, 70), r.nearest(id, outcomeIDs), strings.Join(outcomeIDs, ", "))
 				continue
 			}
 			title = oc.Title
@@ -124,7 +124,7 @@ func criteria(r *reader, o *object, rp *scenario.Roleplay) Criteria {
 	for i, rt := range rts {
 		switch {
 		case !slices.Contains(ratings, rt):
-			r.errorf(rtPos[i], "%s: unknown rating %q%s; use good, mixed or poor", o.what, truncate(rt, 40), nearest(rt, ratings))
+			r.errorf(rtPos[i], "%s: unknown rating %q%s; use good, mixed or poor", o.what, truncate(rt, 40), r.nearest(rt, ratings))
 			continue
 		case slices.Contains(c.Ratings, rt):
 			r.errorf(rtPos[i], "%s: rating %q is listed twice; list it once", o.what, rt)

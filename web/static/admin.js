@@ -25,6 +25,7 @@ export function render(root, ctx) {
 
   root.append(el('section', { id: 'admin', 'aria-labelledby': 'admin-title' },
     el('h1', { id: 'admin-title', text: `Admin: ${ctx.user.organisation?.name || 'your organisation'}` }),
+    el('p', { class: 'admin-links' }, el('a', { id: 'admin-staff-link', href: '#/staff', text: 'Staff training and certificates' }), ': who is taking which course, and whose certificates expire soon.'),
     el('h2', { text: 'Invite someone' }),
     el('p', { text: 'An invite link works once and lasts 14 days. Send it to the person yourself, by email or chat.' }),
     form,

@@ -57,7 +57,41 @@ export const api = {
   run: (id) => request('GET', '/api/runs/' + encodeURIComponent(id)),
   groups: () => request('GET', '/api/groups'),
   groupJoin: (code, name) => request('POST', '/api/groups/join', { code, name }),
+  courses: () => request('GET', '/api/courses'),
+  course: (id) => request('GET', '/api/courses/' + encodeURIComponent(id)),
+  enroll: (id) => request('POST', '/api/courses/' + encodeURIComponent(id) + '/enroll', {}),
+  // answers: {questionId: optionIndex}, every question answered.
+  quiz: (id, module, answers) => request('POST', '/api/courses/' + encodeURIComponent(id) + '/modules/' + encodeURIComponent(module) + '/quiz', { answers }),
+  certificates: () => request('GET', '/api/certificates'),
+  certificate: (id) => request('GET', '/api/certificates/' + encodeURIComponent(id)),
+  revokeCertificate: (id, reason) => request('POST', '/api/certificates/' + encodeURIComponent(id) + '/revoke', { reason }),
+  // filters: {course, status, expiring, q, sort}; empty ones are left out.
+  staff: (filters) => request('GET', '/api/admin/staff' + staffQuery(filters)),
+  certifications: () => request('GET', '/api/admin/certifications'),
 };
+
+// staffQuery is the query string ("?course=…&sort=…", or "") for the staff
+// list and its CSV export, leaving out filters that are not set.
+export function staffQuery(filters = {}) {
+  const q = new URLSearchParams();
+  for (const key of ['course', 'status', 'expiring', 'q', 'sort']) {
+    const v = filters[key];
+    if (v !== undefined && v !== null && String(v).trim() !== '') q.set(key, String(v).trim());
+  }
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+// staffExport is the address of the staff list as CSV, with the same filters.
+export function staffExport(filters) {
+  return '/api/admin/staff.csv' + staffQuery(filters);
+}
+
+// credentialURL is the address of a certificate's signed Open Badges
+// credential, served as a download.
+export function credentialURL(certificateId) {
+  return '/api/certificates/' + encodeURIComponent(certificateId) + '/credential.json';
+}
 
 // groupExport is the address of a group session's CSV export (the
 // session's trainer only): "results" or "board".

@@ -17,6 +17,10 @@ import * as runView from './runview.js';
 import * as admin from './admin.js';
 import * as groups from './groups.js';
 import * as groupPage from './group.js';
+import * as coursesPage from './courses.js';
+import * as coursePage from './course.js';
+import * as certificatesPage from './certificates.js';
+import * as staffPage from './staff.js';
 import { isLeader, isGuest } from './grouputil.js';
 
 const main = document.getElementById('main');
@@ -76,6 +80,7 @@ function signedIn(user, { hash } = {}) {
   ctx.user = user;
   document.getElementById('user-name').textContent = user.name;
   nav.querySelector('[data-admin]').hidden = user.role !== 'admin';
+  nav.querySelector('[data-staff]').hidden = user.role !== 'admin';
   nav.querySelector('[data-trainer]').hidden = !isLeader(user);
   nav.querySelector('[data-join]').hidden = isLeader(user);
   // A guest is in one group session only: the library and history are not theirs.
@@ -149,7 +154,7 @@ function markNav() {
 
 function route() {
   if (!ctx.user) return;
-  const [page, id] = hashParts();
+  const [page, id, sub] = hashParts();
   switch (page || (isGuest(ctx.user) ? 'join' : 'library')) {
     case 'library':
       return show((root) => library.render(root, ctx), 'Library');
@@ -170,6 +175,17 @@ function route() {
     case 'admin':
       if (ctx.user.role === 'admin') return show((root) => admin.render(root, ctx), 'Admin');
       return show((root) => notFound(root, 'Only an organisation’s admins can open this page.'), 'Admin');
+    case 'staff':
+      if (ctx.user.role === 'admin') return show((root) => staffPage.render(root, ctx), 'Staff training');
+      return show((root) => notFound(root, 'Only an organisation’s admins can open this page.'), 'Staff training');
+    case 'courses':
+      if (isGuest(ctx.user)) return show((root) => notFound(root, 'Courses are for members of an organisation, not guests.'), 'Courses');
+      if (id) return show((root) => coursePage.render(root, ctx, id, sub || ''), 'Course');
+      return show((root) => coursesPage.render(root, ctx), 'Courses');
+    case 'certificates':
+      if (isGuest(ctx.user)) return show((root) => notFound(root, 'Certificates are for members of an organisation, not guests.'), 'Certificates');
+      if (id) return show((root) => certificatesPage.renderOne(root, ctx, id), 'Certificate');
+      return show((root) => certificatesPage.renderList(root, ctx), 'Certificates');
     default:
       return show((root) => notFound(root, 'There is no page at this address.'), 'Not found');
   }

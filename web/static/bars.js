@@ -136,3 +136,73 @@ export function stackedBarChart({ id, title, description, keys, rows, rowTitle =
   return figure(root, [rowTitle, ...keys.map((k) => k.label), 'Total'],
     rows.map((r) => [r.label, ...keys.map((k) => Number(r.parts?.[k.key]) || 0), keys.reduce((s, k) => s + (Number(r.parts?.[k.key]) || 0), 0)]));
 }
+
+// columnChart: vertical columns over time, one group a label (a month),
+// one column a series in the group, with a y axis in whole numbers.
+//   labels: one per group; series: [{key (a FILLS key), label, values}]
+export function columnChart({ id, title, description, labels, series, xTitle = '', yTitle = '' }) {
+  const PADL = 48;
+  const PADR = 12;
+  const plotH = 200;
+  const legendH = 34;
+  const top = legendH + 12;
+  const H = top + plotH + 64;
+  const n = Math.max(1, labels.length);
+  const plotW = W - PADL - PADR;
+  const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => Number(v) || 0)));
+  const step = Math.max(1, Math.ceil(max / 4));
+  const yMax = step * 4;
+  const y = (v) => top + plotH - (v / yMax) * plotH;
+  const { root, defs } = frame(id, title,
+    description || labels.map((l, i) => `${l}: ` + series.map((s) => `${Number(s.values[i]) || 0} ${s.label}`).join(', ') + '.').join(' '), H);
+
+  const legend = svg('g', { class: 'legend' });
+  series.forEach((s, i) => {
+    const x = PADL + i * 200;
+    legend.append(
+      svg('rect', { x, y: 8, width: 20, height: 20, fill: paint(defs, id, s.key), stroke: '#1b1b1b', 'stroke-width': 1 }),
+      svg('text', { x: x + 26, y: 24, class: 'legend-text', text: s.label }),
+    );
+  });
+  root.append(legend);
+
+  const grid = svg('g', { class: 'grid' });
+  for (let k = 0; k <= 4; k++) {
+    const v = step * k;
+    grid.append(
+      svg('line', { x1: PADL, x2: W - PADR, y1: y(v), y2: y(v) }),
+      svg('text', { x: PADL - 8, y: y(v) + 5, 'text-anchor': 'end', class: 'tick', text: String(v) }),
+    );
+  }
+  root.append(grid);
+
+  const groupW = plotW / n;
+  const barW = Math.max(2, (groupW * 0.8) / Math.max(1, series.length));
+  labels.forEach((label, i) => {
+    const g = svg('g', { class: 'column-group', 'data-label': label });
+    series.forEach((s, j) => {
+      const v = Number(s.values[i]) || 0;
+      if (v <= 0) return;
+      const x = PADL + i * groupW + groupW * 0.1 + j * barW;
+      g.append(svg('rect', { x: x.toFixed(1), y: y(v).toFixed(1), width: barW.toFixed(1), height: (top + plotH - y(v)).toFixed(1), fill: paint(defs, id, s.key), stroke: '#1b1b1b', 'stroke-width': 1 },
+        svg('title', { text: `${label}: ${v} ${s.label}` })));
+    });
+    root.append(g);
+  });
+
+  const axis = svg('g', { class: 'axis' },
+    svg('line', { x1: PADL, x2: W - PADR, y1: top + plotH, y2: top + plotH }));
+  const every = Math.max(1, Math.ceil(n / 8));
+  labels.forEach((label, i) => {
+    if (i % every !== 0) return;
+    axis.append(svg('text', { x: (PADL + i * groupW + groupW / 2).toFixed(1), y: top + plotH + 20, 'text-anchor': 'middle', class: 'tick', text: label }));
+  });
+  axis.append(
+    svg('text', { x: PADL + plotW / 2, y: top + plotH + 48, 'text-anchor': 'middle', class: 'axis-title', text: xTitle }),
+    svg('text', { x: 14, y: top + plotH / 2, 'text-anchor': 'middle', class: 'axis-title', transform: `rotate(-90 14 ${top + plotH / 2})`, text: yTitle }),
+  );
+  root.append(axis);
+
+  return figure(root, [xTitle, ...series.map((s) => s.label)],
+    labels.map((label, i) => [label, ...series.map((s) => Number(s.values[i]) || 0)]));
+}

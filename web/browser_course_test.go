@@ -180,6 +180,7 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 		if st := pageText(t, anon, "#verify-status"); !strings.Contains(st, tc.want) {
 			t.Errorf("checking the %s file: %q", tc.name, st)
 		}
+		screenshot(t, anon, "verify-"+tc.name)
 	}
 
 	// Offline: oasis cert verify with the organisation's published key.

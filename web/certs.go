@@ -24,6 +24,7 @@ import (
 
 type certificateView struct {
 	ID           string         `json:"id"`
+	UserID       string         `json:"user_id"`
 	Course       string         `json:"course"`
 	CourseTitle  string         `json:"course_title"`
 	Title        string         `json:"title"`
@@ -40,7 +41,7 @@ type certificateView struct {
 }
 
 func (s *Server) certificateView(c store.Certificate, now time.Time, base string) certificateView {
-	v := certificateView{ID: c.ID, Course: c.CourseID, CourseTitle: c.CourseTitle, Title: c.Title, Holder: c.Holder, Organisation: c.OrgName,
+	v := certificateView{ID: c.ID, UserID: c.UserID, Course: c.CourseID, CourseTitle: c.CourseTitle, Title: c.Title, Holder: c.Holder, Organisation: c.OrgName,
 		IssuedAt: c.IssuedAt, ExpiresAt: c.ExpiresAt, Status: s.certStatus(c, now), RevokedAt: c.RevokedAt, RevokeReason: c.RevokeReason}
 	if c.RenewalOf != "" {
 		v.RenewalOf = &c.RenewalOf

@@ -454,6 +454,17 @@ func TestCoursesScoped(t *testing.T) {
 	if c := kim.course("test-short"); c["progress"].(map[string]any)["done"] != 0.0 || c["certificate"] != nil {
 		t.Errorf("a colleague sees Sam's progress: %v", c)
 	}
+	// Quiz attempts are limited to 30 a minute per person.
+	limited := false
+	for range 31 {
+		if status, _ := kim.do("POST", "/api/courses/test-short/modules/only/quiz", shortAnswers); status == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Error("31 quiz attempts in a minute were all accepted")
+	}
 	// Cross-site posts are refused.
 	if status, _ := admin.do("POST", "/api/certificates/"+id+"/revoke", map[string]string{"reason": "x"}, "Origin", "https://evil.example"); status != 403 {
 		t.Errorf("cross-site revoke: %d", status)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
@@ -187,7 +188,9 @@ func (s *Server) staff(ctx context.Context, orgID string, f staffFilter) ([]staf
 				counts.Expired++
 			default:
 				row.Status, row.Percent = staffCertified, 100
-				days := int(latest.ExpiresAt.Sub(now).Hours() / 24)
+				// Whole days left, rounded up: a year's certificate issued
+				// today has 365, and one expiring later today has 1.
+				days := int(math.Ceil(latest.ExpiresAt.Sub(now).Hours() / 24))
 				row.DaysLeft = &days
 				counts.Certified++
 				if days <= 30 {

@@ -422,7 +422,7 @@ func TestCoursesScoped(t *testing.T) {
 	for _, who := range []struct {
 		name string
 		c    *client
-	}{{"another organisation's admin", olga}, {"a colleague", kim}} {
+	}{{"another organisation's admin", olga}, {"a colleague", kim}, {"a trainer", admin.invite("trainer", "tess@example.org")}} {
 		for _, path := range []string{"/api/certificates/" + id, "/api/certificates/" + id + "/credential.json"} {
 			if status, out := who.c.do("GET", path, nil); status != 404 {
 				t.Errorf("%s GET %s: %d %v", who.name, path, status, out)

@@ -141,10 +141,25 @@ func since(ev courseEvidence, courseID string) (time.Time, int) {
 // evaluate works out a person's progress through a course. While a
 // certificate is in force the work that earned it counts; otherwise only
 // work done after their last certificate for it.
+//
+// For a course that requires others, work counts only from when the
+// person first held each required certificate (one not revoked): the
+// advanced course's practice is done as a certified practitioner.
 func (s *Server) evaluate(c *course.Course, ev courseEvidence, now time.Time) course.Progress {
 	var from time.Time
 	if s.current(ev, c.ID, now) == nil {
 		from, _ = since(ev, c.ID)
+	}
+	for _, req := range c.Requires {
+		var first time.Time
+		for _, cert := range ev.certs {
+			if cert.CourseID == req && cert.RevokedAt == nil && (first.IsZero() || cert.IssuedAt.Before(first)) {
+				first = cert.IssuedAt
+			}
+		}
+		if first.After(from) {
+			from = first
+		}
 	}
 	e := course.Evidence{Quiz: map[string][]course.QuizAttempt{}}
 	for _, a := range ev.quiz {

@@ -134,7 +134,7 @@ func courseToCertificate(t *testing.T, dsn string) {
 		c := c.(map[string]any)
 		byID[c["id"].(string)] = c
 	}
-	if len(byID) != 3 || byID["sbcm-supervision"]["locked"] != true || byID["sbcm-basic"]["locked"] != false {
+	if len(byID) != 4 || byID["test-advanced"]["locked"] != true || byID["sbcm-supervision"]["locked"] != true || byID["sbcm-basic"]["locked"] != false {
 		t.Fatalf("courses = %v", out)
 	}
 	if p := byID["test-short"]["progress"].(map[string]any); p["percent"] != 0.0 || p["total"] != 2.0 {
@@ -341,6 +341,36 @@ func courseToCertificate(t *testing.T, dsn string) {
 	}
 	if status, out := admin.do("GET", "/api/admin/staff?status=revoked", nil); status != 200 || len(out["staff"].([]any)) != 1 {
 		t.Errorf("staff, revoked: %d %v", status, out)
+	}
+}
+
+// TestRequiredCourseFirst: a course that requires another is locked until
+// its certificate is held, and work done before then does not count.
+func TestRequiredCourseFirst(t *testing.T) {
+	ts := newServer(t, storetest.SQLiteDSN(t))
+	admin := ts.admin()
+	sam := admin.invite("trainee", "sam@example.org")
+	advanced := map[string]any{"answers": map[string]int{"q1": 0}}
+	if status, out := sam.do("POST", "/api/courses/test-advanced/modules/again/quiz", advanced); status != 403 || !strings.Contains(fmt.Sprint(out), "Test: a short course") {
+		t.Fatalf("quiz of a locked course: %d %v", status, out)
+	}
+	sam.do("POST", "/api/courses/test-short/modules/only/quiz", shortAnswers)
+	playScript(t, sam, "engagement-marcus", "poor")
+	sam.waitCertificate("test-short")
+	c := sam.course("test-advanced")
+	if c["locked"] != false {
+		t.Fatalf("still locked: %v", c)
+	}
+	pr := c["modules"].([]any)[0].(map[string]any)["practice"].([]any)[0].(map[string]any)
+	if pr["met"] != false || pr["best"] != nil {
+		t.Fatalf("a run from before the required certificate counts: %v", pr)
+	}
+	if status, out := sam.do("POST", "/api/courses/test-advanced/modules/again/quiz", advanced); status != 200 || out["certificate"] != nil {
+		t.Fatalf("quiz: %d %v", status, out)
+	}
+	playScript(t, sam, "engagement-marcus", "poor")
+	if cv := sam.waitCertificate("test-advanced"); cv["status"] != "valid" {
+		t.Fatalf("advanced certificate: %v", cv)
 	}
 }
 

@@ -45,7 +45,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 
 func TestValidateBundledCourses(t *testing.T) {
 	out, errs, code := runCmd(t, "", "validate")
-	if code != 0 || !strings.Contains(out, ", 3 courses, no problems") {
+	if code != 0 || !strings.Contains(out, ", 4 courses, no problems") {
 		t.Fatalf("code %d\n%s%s", code, out, errs)
 	}
 }

@@ -171,19 +171,20 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request, u store.Us
 	writeJSON(w, http.StatusOK, map[string]any{"certificate": s.certificateView(c, s.cfg.Now(), s.baseURL(r))})
 }
 
-// publicStatus is what anyone may know of a certificate.
+// publicStatus is what anyone may know of a certificate: its status, the
+// holder, the course and the dates, and nothing else (not the evidence,
+// not the reason it was revoked).
 type publicStatus struct {
-	Status       string     `json:"status"`
-	Holder       string     `json:"holder,omitempty"`
-	Course       string     `json:"course,omitempty"`
-	Title        string     `json:"title,omitempty"`
-	Organisation string     `json:"organisation,omitempty"`
-	IssuedAt     *time.Time `json:"issued_at,omitempty"`
-	ExpiresAt    *time.Time `json:"expires_at,omitempty"`
-	RevokedAt    *time.Time `json:"revoked_at"`
-	RevokeReason string     `json:"revoke_reason"`
-	ID           string     `json:"id"`
-	OrgKeyURL    string     `json:"organisation_key,omitempty"`
+	Status    string     `json:"status"`
+	ID        string     `json:"id"`
+	Holder    string     `json:"holder,omitempty"`
+	Course    string     `json:"course,omitempty"`
+	IssuedAt  *time.Time `json:"issued_at,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	RevokedAt *time.Time `json:"revoked_at"`
+	// OrgKeyURL is where the issuer's public key is, for checking a
+	// credential file offline.
+	OrgKeyURL string `json:"organisation_key,omitempty"`
 	// Check is set when a credential file was checked.
 	Check *checkView `json:"check,omitempty"`
 }
@@ -208,8 +209,8 @@ func (s *Server) publicStatus(r *http.Request) (publicStatus, error) {
 	if p.Status == certExpiring {
 		p.Status = certValid // the public needs only to know it is in force
 	}
-	p.Holder, p.Course, p.Title, p.Organisation = c.Holder, c.CourseTitle, c.Title, c.OrgName
-	p.IssuedAt, p.ExpiresAt, p.RevokedAt, p.RevokeReason = &c.IssuedAt, &c.ExpiresAt, c.RevokedAt, c.RevokeReason
+	p.Holder, p.Course = c.Holder, c.CourseTitle
+	p.IssuedAt, p.ExpiresAt, p.RevokedAt = &c.IssuedAt, &c.ExpiresAt, c.RevokedAt
 	p.OrgKeyURL = s.baseURL(r) + "/orgs/" + c.OrgID + "/key"
 	return p, nil
 }
@@ -258,16 +259,14 @@ var verifyPage = template.Must(template.New("verify").Funcs(template.FuncMap{
 {{else}}
 {{if eq .Status "valid"}}<p id="verify-status" class="verify-status verify-valid"><strong>Valid.</strong> This certificate was issued here and is in force.{{if .Check}} The file's signature is intact and made with the issuing organisation's key.{{end}}</p>
 {{else if eq .Status "expired"}}<p id="verify-status" class="verify-status verify-expired"><strong>Expired.</strong> This certificate was issued here but is no longer in force.</p>
-{{else}}<p id="verify-status" class="verify-status verify-revoked"><strong>Revoked.</strong> The issuing organisation withdrew this certificate on {{date .RevokedAt}}.</p>
+{{else}}<p id="verify-status" class="verify-status verify-revoked"><strong>Revoked.</strong> The issuing organisation withdrew this certificate on {{date .RevokedAt}}. It is no longer in force.</p>
 {{end}}
 <dl class="verify-facts">
 <dt>Holder</dt><dd id="verify-holder">{{.Holder}}</dd>
 <dt>Course</dt><dd id="verify-course">{{.Course}}</dd>
-<dt>Certificate</dt><dd>{{.Title}}</dd>
-<dt>Issued by</dt><dd id="verify-organisation">{{.Organisation}}</dd>
 <dt>Issued</dt><dd>{{date .IssuedAt}}</dd>
 <dt>{{if eq .Status "expired"}}Expired{{else}}Expires{{end}}</dt><dd>{{date .ExpiresAt}}</dd>
-{{if .RevokedAt}}<dt>Reason</dt><dd>{{.RevokeReason}}</dd>{{end}}
+{{if .RevokedAt}}<dt>Revoked</dt><dd>{{date .RevokedAt}}</dd>{{end}}
 <dt>Certificate id</dt><dd><code>{{.ID}}</code></dd>
 </dl>
 <p class="verify-note">A downloaded credential (JSON) can also be checked offline with <code>oasis cert verify FILE.json --key KEY</code>, using the organisation's published key at <a href="{{.OrgKeyURL}}">{{.OrgKeyURL}}</a>.</p>

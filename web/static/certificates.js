@@ -147,14 +147,14 @@ function evidenceList(ctx, cert) {
 // sent.
 function revokeForm(cert, reload) {
   const reason = el('textarea', { id: 'revoke-reason', rows: 3, maxlength: MAX_REASON, required: true });
-  const reasonField = field('Reason (required, shown on the verify page)', reason, `At most ${MAX_REASON} characters.`);
+  const reasonField = field('Reason (required; kept on record for your organisation, not shown publicly)', reason, `At most ${MAX_REASON} characters.`);
   const { count } = counter(reason, MAX_REASON, 'revoke-reason-count');
   const submit = el('button', { type: 'submit', id: 'revoke-submit', text: 'Revoke this certificate' });
   const error = alertBox('revoke-error');
   const confirmSlot = el('div', { class: 'revoke-confirm-slot', 'aria-live': 'polite' });
   const form = el('form', { id: 'revoke-form', class: 'card form-card revoke-form no-print', 'aria-labelledby': 'revoke-title', novalidate: true },
     el('h2', { id: 'revoke-title', text: 'Revoke this certificate' }),
-    el('p', { text: `Revoking cannot be undone. From then on the verify page says the certificate of ${cert.holder || 'its holder'} is revoked, with your reason.` }),
+    el('p', { text: `Revoking cannot be undone. From then on the public verify page says the certificate of ${cert.holder || 'its holder'} is revoked (your reason stays within your organisation).` }),
     reasonField,
     count,
     el('div', { class: 'actions' }, submit),
@@ -176,7 +176,7 @@ function revokeForm(cert, reload) {
     showAlert(error, '');
     const text = reason.value.trim();
     if (!text) {
-      showAlert(error, 'Write the reason for revoking first: it is shown on the verify page.');
+      showAlert(error, 'Write the reason for revoking first: your organisation keeps it on record.');
       reason.focus();
       return;
     }

@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -141,6 +143,19 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 		chromedp.Call(sam, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 	} else {
 		t.Errorf("emulate print: %v", err)
+	}
+	// Printed to PDF (as the browser's "Save as PDF" does), the
+	// certificate is one page.
+	prefer := true
+	pdf, err := chromedp.Call(sam, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &prefer})
+	if err != nil {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	if pages := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf.Data, -1)); pages != 1 {
+		t.Errorf("the certificate prints on %d pages, want 1", pages)
+	}
+	if d := os.Getenv("OASIS_SCREENSHOTS"); d != "" {
+		os.WriteFile(filepath.Join(d, "certificate.pdf"), pdf.Data, 0o644)
 	}
 	credential := fetchText(t, sam, "/api/certificates/"+certID+"/credential.json")
 	if !strings.Contains(credential, "OpenBadgeCredential") {

@@ -388,6 +388,25 @@ func (lx *Lexicon) utteranceFeatures(a *analysis, hasContext, training bool) {
 		}
 	}
 	a.ctxOverlap = overlap
+	// The client's own words, so the model learns which of them carry risk
+	// (the lexicon names only some): alone, and when the utterance takes
+	// the client's line up.
+	for i, c := range a.ctxToks {
+		if c.punct || stopContext[c.text] || len(c.text) < 3 || c.neg {
+			continue
+		}
+		dup := false
+		for _, p := range a.ctxToks[:i] {
+			dup = dup || p.text == c.text
+		}
+		if dup {
+			continue
+		}
+		a.emit(-1, -1, training, "c:w:", c.text)
+		if overlap > 0 {
+			a.emit(-1, -1, training, "c:wt:", c.text)
+		}
+	}
 	ov := smallInts[min(overlap, 3)]
 	a.emit(-1, -1, training, "ctx:overlap:", ov)
 	if last >= 0 {

@@ -305,7 +305,7 @@ func trainClauses(cfg TrainConfig, m *Model, examples []Example, clauses [][][]s
 // isLexical reports whether a feature is a word or word pair (as opposed
 // to a lexicon family or the shape of the utterance).
 func isLexical(name string) bool {
-	for _, p := range []string{"w:", "b:", "L:w:", "L:b:", "ctx:risk&w:", "r:w:", "r:b:"} {
+	for _, p := range []string{"w:", "b:", "L:w:", "L:b:", "ctx:risk&w:", "r:w:", "r:b:", "c:w:", "c:wt:"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}

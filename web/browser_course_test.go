@@ -218,3 +218,34 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 		t.Errorf("oasis cert verify (tampered): %v\n%s", err, out)
 	}
 }
+
+// TestBrowserPhoneWidth opens each page at a phone's width: nothing may
+// make the page scroll sideways (wide tables scroll inside their own box).
+func TestBrowserPhoneWidth(t *testing.T) {
+	chromium(t)
+	srv := startServer(t, freePort(t), filepath.Join(t.TempDir(), "oasis.db"))
+	base := "http://" + srv.addr
+	ctx, cancel := browser(t)
+	defer cancel()
+	setUp(t, ctx, srv.setup)
+	const width = 390
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 844, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range []struct{ hash, shown string }{
+		{"#/library", ".scenario-card"},
+		{"#/courses", ".course-card"},
+		{"#/courses/sbcm-basic", "#lesson h2"},
+		{"#/certificates", "#certificates"},
+		{"#/staff", "#staff-table"},
+		{"#/admin", "#invite-form"},
+		{"#/history", "#history"},
+	} {
+		act(t, ctx, "open "+pg.hash, chromedp.Navigate(base+"/"+pg.hash))
+		waitShown(t, ctx, pg.shown)
+		if w := evalString(t, ctx, `String(document.documentElement.scrollWidth)`); w != fmt.Sprint(width) {
+			wide := evalString(t, ctx, fmt.Sprintf(`[...document.querySelectorAll("body *")].filter(e => !e.closest(".table-scroll") && e.getBoundingClientRect().right > %d).slice(0, 5).map(e => e.tagName + "." + e.className).join(", ")`, width+1))
+			t.Errorf("%s is %s px wide at a %d px screen (too wide: %s)", pg.hash, w, width, wide)
+		}
+	}
+}

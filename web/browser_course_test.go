@@ -240,6 +240,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		{"#/staff", "#staff-table"},
 		{"#/admin", "#invite-form"},
 		{"#/history", "#history"},
+		{"#/groups", "#groups"},
 	} {
 		act(t, ctx, "open "+pg.hash, chromedp.Navigate(base+"/"+pg.hash))
 		waitShown(t, ctx, pg.shown)

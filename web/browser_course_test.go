@@ -238,7 +238,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		{"#/courses/sbcm-basic", "#lesson h2"},
 		{"#/certificates", "#certificates"},
 		{"#/staff", "#staff-table"},
-		{"#/admin", "#invite-form"},
+		{"#/admin", "#members table"},
 		{"#/history", "#history"},
 		{"#/groups", "#groups"},
 	} {

@@ -83,7 +83,8 @@ function showInvite(slot, invite) {
 
 function memberTable(list) {
   if (!list.length) return el('p', { class: 'hint', text: 'No members yet.' });
-  return el('table', { class: 'members-table' },
+  // On a phone the table scrolls sideways in its own box, not the page.
+  return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Members (scrolls sideways on a narrow screen)' }, el('table', { class: 'members-table' },
     el('caption', { class: 'visually-hidden', text: 'Members of the organisation' }),
     el('thead', {}, el('tr', {}, ['Name', 'Email', 'Role', 'Joined', 'Runs'].map((h) => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, list.map((m) => el('tr', { class: 'member', 'data-id': m.id },
@@ -93,5 +94,5 @@ function memberTable(list) {
       el('td', { text: formatDate(m.created_at), title: formatDateTime(m.created_at) }),
       el('td', { class: 'num', text: String(m.runs ?? 0) }),
     ))),
-  );
+  ));
 }

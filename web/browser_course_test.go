@@ -117,6 +117,11 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 		say(t, sam, l, i+1)
 	}
 	act(t, sam, "the report", chromedp.WaitVisible(chromedp.CSS("#report")))
+	waitShown(t, sam, `#course-credits .course-credit[data-practice="p-any-marcus"][data-met="true"]`)
+	if txt := pageText(t, sam, "#course-credits"); !strings.Contains(txt, "Test: a short course") || !strings.Contains(txt, "Not met yet") {
+		t.Errorf("the report's course credits: %q", txt)
+	}
+	screenshot(t, sam, "report-credits")
 
 	// Back to the course: complete, with the certificate.
 	act(t, sam, "the completed course",

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 
 	"oasis/engine/course"
@@ -685,7 +685,63 @@ func (s *Server) handleQuiz(w http.ResponseWriter, r *http.Request, u store.User
 	writeJSON(w, http.StatusOK, out)
 }
 
-// sortCertificates orders newest first.
-func sortCertificates(cs []store.Certificate) {
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].IssuedAt.After(cs[j].IssuedAt) })
+// courseCredit is one course requirement a run was measured against.
+type courseCredit struct {
+	Course      string   `json:"course"`
+	CourseTitle string   `json:"course_title"`
+	Module      string   `json:"module"`
+	ModuleTitle string   `json:"module_title"`
+	Practice    string   `json:"practice"`
+	Renewal     bool     `json:"renewal,omitempty"`
+	Met         bool     `json:"met"`
+	Unmet       []string `json:"unmet"`
+}
+
+// endWithCredits is endUpdate for a run that has just ended, with the
+// report saying which of the person's course requirements the run met
+// (courses still locked, or already certified with renewal not yet open,
+// are left out). Guests' runs never count, so theirs say nothing.
+func (s *Server) endWithCredits(ctx context.Context, u store.User, rec store.Run, rep *report) store.RunUpdate {
+	upd := endUpdate(rep)
+	if u.Role == store.RoleGuest || len(s.courses.Order) == 0 {
+		return upd
+	}
+	certs, err := s.store.Certificates(ctx, u.ID)
+	if err != nil {
+		s.log.Warn("course credits for a run: certificates", "user", u.ID, "err", err)
+		return upd
+	}
+	ev := courseEvidence{certs: certs}
+	now := s.cfg.Now()
+	f := s.runFacts(store.RunResult{ID: rec.ID, ScenarioID: rec.ScenarioID, Kind: rec.Kind, Mode: rec.Mode, OutcomeID: upd.OutcomeID,
+		Overall: upd.Overall, StrengthsRatio: upd.StrengthsRatio, Summary: upd.Summary, EndedAt: now})
+	for _, c := range s.courses.All() {
+		if len(s.missing(c, ev, now)) > 0 {
+			continue
+		}
+		renewal := false
+		if cur := s.current(ev, c.ID, now); cur != nil {
+			if now.Before(s.renewalOpens(*cur)) {
+				continue
+			}
+			renewal = true
+		}
+		for _, m := range c.Modules {
+			for _, p := range m.Practice {
+				if p.Scenario != rec.ScenarioID || (renewal && !slices.Contains(c.Certificate.Renewal, p.ID)) {
+					continue
+				}
+				met, unmet := p.Check(f)
+				if unmet == nil {
+					unmet = []string{}
+				}
+				rep.CountsTowards = append(rep.CountsTowards, courseCredit{Course: c.ID, CourseTitle: c.Title, Module: m.ID, ModuleTitle: m.Title,
+					Practice: p.ID, Renewal: renewal, Met: met, Unmet: unmet})
+			}
+		}
+	}
+	if len(rep.CountsTowards) > 0 {
+		upd = endUpdate(rep)
+	}
+	return upd
 }

@@ -23,6 +23,13 @@ import (
 // returns the run's id.
 func playScript(t *testing.T, c *client, scenarioID, label string) string {
 	t.Helper()
+	id, _ := playScriptReport(t, c, scenarioID, label)
+	return id
+}
+
+// playScriptReport is playScript that also returns the run's report.
+func playScriptReport(t *testing.T, c *client, scenarioID, label string) (string, map[string]any) {
+	t.Helper()
 	w := c.ws()
 	id := runID(t, w.call(map[string]any{"type": "start", "scenario": scenarioID, "mode": "beginner"}))
 	f, err := os.Open(fmt.Sprintf("../scenarios/testdata/%s.%s.jsonl", scenarioID, label))
@@ -49,7 +56,7 @@ func playScript(t *testing.T, c *client, scenarioID, label string) string {
 	if last["report"] == nil {
 		t.Fatalf("the run did not end: %v", last)
 	}
-	return id
+	return id, last["report"].(map[string]any)
 }
 
 // forge re-signs a credential, unchanged, with a key of its own.
@@ -194,8 +201,23 @@ func courseToCertificate(t *testing.T, dsn string) {
 		t.Errorf("progress after the quiz = %v", p)
 	}
 
-	// The practice run completes the course: a certificate, at once.
-	runID := playScript(t, sam, "engagement-marcus", "poor")
+	// The practice run completes the course: a certificate, at once. Its
+	// report says which course requirements it met and which not.
+	runID, rep := playScriptReport(t, sam, "engagement-marcus", "poor")
+	credits := map[string]map[string]any{}
+	for _, c := range rep["counts_towards"].([]any) {
+		c := c.(map[string]any)
+		credits[c["practice"].(string)] = c
+	}
+	if c := credits["p-any-marcus"]; c == nil || c["met"] != true || c["course"] != "test-short" {
+		t.Errorf("the report does not credit the short course: %v", rep["counts_towards"])
+	}
+	if c := credits["p-engagement-marcus"]; c == nil || c["met"] != false || len(c["unmet"].([]any)) == 0 {
+		t.Errorf("the report does not say what the basic course still needs: %v", rep["counts_towards"])
+	}
+	if _, ok := credits["p-marcus-again"]; ok {
+		t.Errorf("a locked course is credited: %v", rep["counts_towards"])
+	}
 	cv := sam.waitCertificate("test-short")
 	if cv["status"] != "valid" || cv["holder"] != "sam@example.org" || cv["organisation"] != "Eastside" {
 		t.Fatalf("certificate = %v", cv)

@@ -397,7 +397,7 @@ func (m *runManager) play(ctx context.Context, u store.User, runID, turnID, text
 	var rep *report
 	if turn.Ended {
 		rep = m.s.roleplayReport(lr.run)
-		upd = endUpdate(rep)
+		upd = m.s.endWithCredits(ctx, u, lr.rec, rep)
 	}
 	var progress *progressView
 	upd.Progress, progress = m.s.groups.progressUpdate(lr, tv.N, nil, turn.Ended)
@@ -523,7 +523,7 @@ func (m *runManager) answer(ctx context.Context, u store.User, runID, answerID, 
 	var rep *report
 	if len(passed) == len(c.Tasks) {
 		rep = caseReport(c, append(slices.Clone(lr.answers), av))
-		upd = endUpdate(rep)
+		upd = m.s.endWithCredits(ctx, u, lr.rec, rep)
 	}
 	var progress *progressView
 	upd.Progress, progress = m.s.groups.progressUpdate(lr, av.N, passed, rep != nil)

@@ -194,6 +194,9 @@ type report struct {
 	Costliest []costlyTurn     `json:"costliest"`
 	Meters    []meterSeries    `json:"meters"`
 	Tasks     []taskResult     `json:"tasks"`
+	// CountsTowards says, when the run ended, which requirements of the
+	// person's courses it met or fell short of.
+	CountsTowards []courseCredit `json:"counts_towards,omitempty"`
 }
 
 type strengthsReport struct {

@@ -9,6 +9,7 @@
 import { el, field, serverHTML, randomId, alertBox, showAlert } from './util.js';
 import * as pending from './pending.js';
 import { feedback as scoreBlock } from './transcript.js';
+import { courseCredits } from './report.js';
 
 export function render(root, ctx, runId, opts = {}) {
   const socket = ctx.socket;
@@ -254,6 +255,7 @@ function completion(run) {
     el('h2', { text: 'Case complete' }),
     el('p', { text: 'You have passed every task in this case. Well done.' }),
     tasks.length ? el('ul', {}, tasks.map((t) => el('li', { text: `${taskLabel(run, t.id)}: passed after ${t.attempts} ${t.attempts === 1 ? 'attempt' : 'attempts'}` }))) : null,
+    courseCredits(run.report?.counts_towards),
     el('p', {}, el('a', { href: '#/library', text: 'Back to the library' }), ' · ', el('a', { href: '#/history', text: 'Your history' })),
   );
 }

@@ -27,6 +27,9 @@ export function renderReport(report, { clientName = 'the client', onTryAgain, ag
       ' When someone mentions risk, ask about it directly and kindly before anything else. A missed risk cue caps the overall score at 50.'));
   }
 
+  const credits = courseCredits(report.counts_towards);
+  if (credits) section.append(credits);
+
   section.append(el('h3', { text: 'Your measures' }), measures(m));
   section.append(overall(m));
   section.append(strengths(report.strengths, clientName));
@@ -128,4 +131,21 @@ function bar(score) {
 
 function clamp(n) {
   return Math.max(0, Math.min(100, Number(n) || 0));
+}
+
+// courseCredits says which of the trainee's course requirements the run
+// met, and what it still lacked for the others (null when none apply).
+// The certificate itself, when this run completed a course, is issued a
+// moment later and shows under Certificates.
+export function courseCredits(list) {
+  if (!list || !list.length) return null;
+  return el('div', { id: 'course-credits', class: 'course-credits' },
+    el('h3', { text: 'For your courses' }),
+    el('ul', {}, list.map((c) => el('li', { class: 'course-credit ' + (c.met ? 'ok' : 'not-ok'), 'data-practice': c.practice, 'data-met': String(!!c.met) },
+      el('strong', { text: c.met ? '✓ Met: ' : '✗ Not met yet: ' }),
+      el('a', { href: `#/courses/${encodeURIComponent(c.course)}/${encodeURIComponent(c.module)}`, text: `${c.course_title}, ${c.module_title}` }),
+      c.renewal ? ' (renewal)' : '',
+      !c.met && (c.unmet || []).length ? el('ul', { class: 'unmet' }, c.unmet.map((u) => el('li', { text: u }))) : null,
+    ))),
+  );
 }

@@ -72,6 +72,9 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#signup-form button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.scenario-card[data-id="engagement-marcus"]`)),
 	)
+	if txt := pageText(t, sam, `.scenario-card[data-id="engagement-marcus"] .in-courses`); !strings.Contains(txt, "Strengths-Based Case Management: Basic") {
+		t.Errorf("the library card does not say which course asks for it: %q", txt)
+	}
 	act(t, sam, "open the courses",
 		chromedp.Click(chromedp.CSS(`li[data-courses] a`)),
 		chromedp.WaitVisible(chromedp.CSS(`.course-card[data-id="test-short"]`)),

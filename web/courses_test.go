@@ -147,6 +147,19 @@ func courseToCertificate(t *testing.T, dsn string) {
 	if p := byID["test-short"]["progress"].(map[string]any); p["percent"] != 0.0 || p["total"] != 2.0 {
 		t.Fatalf("progress before anything = %v", p)
 	}
+	// The library says which course modules ask for each scenario.
+	_, lib := sam.do("GET", "/api/scenarios?kind=roleplay", nil)
+	found := false
+	for _, sc := range lib["scenarios"].([]any) {
+		sc := sc.(map[string]any)
+		if sc["id"] == "engagement-marcus" {
+			found = strings.Contains(mustJSON(sc["courses"]), `"course":"sbcm-basic"`) && strings.Contains(mustJSON(sc["courses"]), `"course":"test-short"`)
+		}
+	}
+	if !found {
+		t.Errorf("the library does not say Marcus is course practice: %v", lib)
+	}
+
 	// A locked course refuses enrolment and quiz attempts.
 	if status, out := sam.do("POST", "/api/courses/sbcm-supervision/enroll", nil); status != 403 || !strings.Contains(fmt.Sprint(out), "Basic") {
 		t.Errorf("enrol in a locked course: %d %v", status, out)

@@ -60,6 +60,16 @@ type scenarioView struct {
 	Minutes        int        `json:"minutes,omitempty"`
 	Client         clientView `json:"client"`
 	StrengthsTotal int        `json:"strengths_total,omitempty"`
+	// Courses are the course modules that ask for a run of it.
+	Courses []scenarioCourse `json:"courses"`
+}
+
+// scenarioCourse is a course module that asks for a run of a scenario.
+type scenarioCourse struct {
+	Course      string `json:"course"`
+	CourseTitle string `json:"course_title"`
+	Module      string `json:"module"`
+	ModuleTitle string `json:"module_title"`
 }
 
 func (s *Server) scenarioView(sc scenario.Scenario, full bool) scenarioView {
@@ -71,6 +81,17 @@ func (s *Server) scenarioView(sc scenario.Scenario, full bool) scenarioView {
 	}
 	if rp, ok := sc.(*scenario.Roleplay); ok {
 		v.StrengthsTotal = len(rp.Strengths)
+	}
+	v.Courses = []scenarioCourse{}
+	for _, c := range s.courses.All() {
+		for _, mod := range c.Modules {
+			for _, p := range mod.Practice {
+				if p.Scenario == m.ID {
+					v.Courses = append(v.Courses, scenarioCourse{Course: c.ID, CourseTitle: c.Title, Module: mod.ID, ModuleTitle: mod.Title})
+					break
+				}
+			}
+		}
 	}
 	return v
 }

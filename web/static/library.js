@@ -86,6 +86,9 @@ function card(ctx, s) {
       who ? fact(s.kind === 'case' ? 'Person' : 'Client', who) : null,
       s.minutes ? fact('Time', `about ${s.minutes} minutes`) : null,
     ),
+    (s.courses || []).length ? el('p', { class: 'in-courses' }, 'Practice for ',
+      ...s.courses.flatMap((c, i) => [i ? '; ' : '', el('a', { href: `#/courses/${encodeURIComponent(c.course)}/${encodeURIComponent(c.module)}`, text: `${c.course_title} (${c.module_title})` })]),
+      '.') : null,
     el('div', { class: 'actions' }, buttons, group),
     error,
   );

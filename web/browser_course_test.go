@@ -140,6 +140,7 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 		t.Errorf("status: %q", st)
 	}
 	certID := evalString(t, sam, `location.hash.split("/").pop()`)
+	waitTrue(t, sam, `(() => { const q = document.querySelector("#certificate-qr"); return !!q && q.complete && q.naturalWidth > 0; })()`)
 	screenshot(t, sam, "certificate")
 	// Printing hides the page's chrome.
 	if _, err := chromedp.Call(sam, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err == nil {

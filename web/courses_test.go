@@ -333,6 +333,14 @@ func courseToCertificate(t *testing.T, dsn string) {
 	if status, out := anon.do("GET", "/api/verify/"+id, nil); status != 200 || out["status"] != "valid" || out["holder"] != "sam@example.org" {
 		t.Errorf("verify JSON: %d %v", status, out)
 	}
+	// The QR code printed on the certificate encodes the verify address.
+	status, qrsvg, qrh := anon.raw("/verify/" + id + "/qr.svg")
+	if status != 200 || qrh.Get("Content-Type") != "image/svg+xml" || !bytes.HasPrefix(qrsvg, []byte("<svg")) || !bytes.Contains(qrsvg, []byte("h1v1h-1z")) {
+		t.Errorf("QR code: %d %s", status, qrsvg)
+	}
+	if status, _, _ := anon.raw("/verify/c_NOSUCHCERT/qr.svg"); status != 404 {
+		t.Errorf("QR code of an unknown certificate: %d", status)
+	}
 	if status, page, _ := anon.raw("/verify/c_NOSUCHCERT"); status != 404 || !strings.Contains(string(page), "Unknown.") {
 		t.Errorf("unknown certificate page: %d %s", status, page)
 	}

@@ -147,6 +147,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/verify/{id}", s.handleVerifyJSON)
 	m.HandleFunc("POST /api/verify", s.handleVerifyUpload)
 	m.HandleFunc("GET /verify/{id}", s.handleVerifyPage)
+	m.HandleFunc("GET /verify/{id}/qr.svg", s.handleVerifyQR)
 	m.HandleFunc("GET /verify", s.handleVerifyForm)
 	m.HandleFunc("POST /verify", s.handleVerifyUpload)
 	m.HandleFunc("GET /orgs/{org}", s.handleOrgProfile)

@@ -108,6 +108,9 @@ function draw(ctx, body, title, cert, reload) {
     cert.verify_url ? el('p', { class: 'cert-verify' },
       'Check this certificate at ', el('a', { id: 'certificate-verify', href: cert.verify_url, text: cert.verify_url })) : null,
     el('p', { class: 'cert-id' }, 'Certificate ID: ', el('code', { id: 'certificate-id', text: cert.id })),
+    // Scanning the printed code opens the verify page.
+    el('img', { id: 'certificate-qr', class: 'cert-qr', src: `/verify/${encodeURIComponent(cert.id)}/qr.svg`, width: 96, height: 96,
+      alt: 'QR code: scan it to open this certificate’s verify page.' }),
   );
 
   const print = el('button', { type: 'button', id: 'print-certificate', class: 'primary', text: 'Print the certificate' });

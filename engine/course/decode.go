@@ -217,28 +217,9 @@ func (o *object) str(key string, required bool, hint string) (string, scenario.P
 	return v.Value, posOf(v)
 }
 
-// validID reports whether s is an id: lower-case letters, digits, '-' and
-// '_', starting with a letter or digit, at most 64 characters. It is the
-// rule scenario ids follow.
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-		case (c == '-' || c == '_') && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 func (o *object) id(key string, required bool) (string, scenario.Pos) {
 	s, p := o.str(key, required, "")
-	if s != "" && !validID(s) {
+	if s != "" && !scenario.ValidID(s) {
 		o.r.errorf(p, "%s: %s %q is not a valid id: use lower-case letters, digits, '-' and '_' (at most 64)", o.what, key, truncate(s, 70))
 		return "", p
 	}

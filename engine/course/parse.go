@@ -117,7 +117,7 @@ func (p *fileParser) course(r *reader, root *yaml.Node, lessons fs.FS, dir strin
 	}
 	reqs, reqPos := top.strs("requires")
 	for i, id := range reqs {
-		if !validID(id) {
+		if !scenario.ValidID(id) {
 			r.errorf(reqPos[i], "%s: requires %q, which is not a course id", top.what, truncate(id, 70))
 			continue
 		}

@@ -246,9 +246,10 @@ func (o *object) str(key string, required bool) (string, Pos) {
 	return v.Value, posOf(v)
 }
 
-// validID reports whether s is an id: lower-case letters, digits, '-' and
-// '_', starting with a letter or digit, at most 64 characters.
-func validID(s string) bool {
+// ValidID reports whether s is an id: lower-case letters, digits, '-' and
+// '_', starting with a letter or digit, at most 64 characters. Scenarios,
+// their parts and courses all follow it.
+func ValidID(s string) bool {
 	if s == "" || len(s) > 64 {
 		return false
 	}
@@ -267,7 +268,7 @@ func validID(s string) bool {
 // id reads an identifier: lower-case letters, digits, '-' and '_'.
 func (o *object) id(key string, required bool) (string, Pos) {
 	s, p := o.str(key, required)
-	if s != "" && !validID(s) {
+	if s != "" && !ValidID(s) {
 		o.r.errorf(p, "%s: %s %q is not a valid id: use lower-case letters, digits, '-' and '_' (at most 64)", o.what, key, truncate(s, 70))
 	}
 	return s, p

@@ -64,7 +64,7 @@ func (r *reader) roleplay(top *object, meta Meta, c *compiler) *Roleplay {
 				continue // reported when the mapping was read
 			}
 			name := k.Value
-			if !validID(name) {
+			if !ValidID(name) {
 				r.errorf(posOf(k), "meter name %q is not a valid id: use lower-case letters, digits, '-' and '_'", name)
 			}
 			o := r.object(mo.node(name), newLabel("meter", name, 0))
@@ -302,7 +302,7 @@ func (r *reader) effects(v *yaml.Node, what label, n *names) Effects {
 	for _, key := range []string{"flags", "clear"} {
 		ss, ns := o.strs(key)
 		for i, s := range ss {
-			if !validID(s) {
+			if !ValidID(s) {
 				r.errorf(posOf(ns[i]), "%s: flag %q is not a valid name: use lower-case letters, digits, '-' and '_'", what, s)
 			}
 			if key == "flags" {

@@ -215,18 +215,24 @@ func (s *Server) publicStatus(r *http.Request) (publicStatus, error) {
 	return p, nil
 }
 
-func (s *Server) handleVerifyJSON(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r, s.verifies, clientIP(r)) {
-		return
+// publicJSON serves what anyone may read, from any site, within the
+// per-address limit.
+func (s *Server) publicJSON(get func(r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.limited(w, r, s.verifies, clientIP(r)) {
+			return
+		}
+		v, err := get(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		writeJSON(w, http.StatusOK, v)
 	}
-	p, err := s.publicStatus(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, p)
 }
+
+func (s *Server) verifyJSON(r *http.Request) (any, error) { return s.publicStatus(r) }
 
 var verifyPage = template.Must(template.New("verify").Funcs(template.FuncMap{
 	"date": func(t *time.Time) string {
@@ -434,34 +440,18 @@ func (s *Server) orgKeyView(r *http.Request) (orgKeyView, error) {
 	return orgKeyView{}, err
 }
 
-func (s *Server) handleOrgKey(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r, s.verifies, clientIP(r)) {
-		return
-	}
-	k, err := s.orgKeyView(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, k)
-}
+func (s *Server) orgKey(r *http.Request) (any, error) { return s.orgKeyView(r) }
 
-// handleOrgProfile is the issuer named in credentials: an Open Badges
-// Profile with the organisation's name and key.
-func (s *Server) handleOrgProfile(w http.ResponseWriter, r *http.Request) {
-	if s.limited(w, r, s.verifies, clientIP(r)) {
-		return
-	}
+// orgProfile is the issuer named in credentials: an Open Badges Profile
+// with the organisation's name and key.
+func (s *Server) orgProfile(r *http.Request) (any, error) {
 	k, err := s.orgKeyView(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, map[string]any{
+	return map[string]any{
 		"@context": []string{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
 		"id":       k.ID, "type": []string{"Profile"}, "name": k.Organisation,
 		"public_key_multibase": k.PublicKeyMultibase, "controller": k.Controller, "key": k.ID + "/key",
-	})
+	}, nil
 }

@@ -588,19 +588,27 @@ func (s *Server) lockedError(c *course.Course, missing []string) error {
 	return errForbidden(fmt.Sprintf("%s needs a certificate in %s first.", c.Title, titles))
 }
 
+// openCourse is loadCourse for changing one's progress: refused while
+// the course is locked.
+func (s *Server) openCourse(r *http.Request, u store.User) (*course.Course, courseEvidence, time.Time, error) {
+	c, ev, err := s.loadCourse(r, u)
+	now := s.cfg.Now()
+	if err == nil {
+		if missing := s.missing(c, ev, now); len(missing) > 0 {
+			err = s.lockedError(c, missing)
+		}
+	}
+	return c, ev, now, err
+}
+
 func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request, u store.User) {
 	if !s.sameOrigin(r) {
 		s.fail(w, r, errForbidden("This request came from another site and was refused."))
 		return
 	}
-	c, ev, err := s.loadCourse(r, u)
+	c, ev, now, err := s.openCourse(r, u)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	now := s.cfg.Now()
-	if missing := s.missing(c, ev, now); len(missing) > 0 {
-		s.fail(w, r, s.lockedError(c, missing))
 		return
 	}
 	if err := s.store.Enroll(r.Context(), u, c.ID); err != nil {
@@ -633,14 +641,9 @@ func (s *Server) handleQuiz(w http.ResponseWriter, r *http.Request, u store.User
 		s.fail(w, r, errBadRequest("Too many answers for one quiz."))
 		return
 	}
-	c, ev, err := s.loadCourse(r, u)
+	c, ev, now, err := s.openCourse(r, u)
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	now := s.cfg.Now()
-	if missing := s.missing(c, ev, now); len(missing) > 0 {
-		s.fail(w, r, s.lockedError(c, missing))
 		return
 	}
 	var mod *course.Module

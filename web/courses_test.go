@@ -269,6 +269,12 @@ func courseToCertificate(t *testing.T, dsn string) {
 	if status != 200 {
 		t.Fatalf("organisation key: %d %v", status, keyOut)
 	}
+	if status, prof := ts.client().do("GET", strings.TrimPrefix(v.IssuerID, ts.http.URL), nil); status != 200 || prof["name"] != "Eastside" || prof["id"] != v.IssuerID || prof["public_key_multibase"] != keyOut["public_key_multibase"] {
+		t.Errorf("the issuer's profile: %d %v", status, prof)
+	}
+	if status, _ := ts.client().do("GET", "/orgs/o_NOSUCHORG/key", nil); status != 404 {
+		t.Errorf("key of an unknown organisation: %d", status)
+	}
 	pub, err := cert.ParseKey(keyOut["public_key_multibase"].(string))
 	if err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func TestBrowserCourseToCertificate(t *testing.T) {
 	base := "http://" + srv.addr
 	admin, cancel := browser(t)
 	defer cancel()
-	setUp(t, admin, srv.setup)
+	setUp(t, admin, srv.setupLink())
 	act(t, admin, "create an invite",
 		chromedp.Navigate(base+"/#/admin"),
 		chromedp.WaitVisible(chromedp.CSS("#invite-form")),
@@ -236,7 +236,7 @@ func TestBrowserPhoneWidth(t *testing.T) {
 	base := "http://" + srv.addr
 	ctx, cancel := browser(t)
 	defer cancel()
-	setUp(t, ctx, srv.setup)
+	setUp(t, ctx, srv.setupLink())
 	const width = 390
 	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 844, DeviceScaleFactor: 1, Mobile: true}); err != nil {
 		t.Fatal(err)

@@ -77,7 +77,7 @@ func TestBrowserGroupSession(t *testing.T) {
 	srv := startServer(t, freePort(t), filepath.Join(t.TempDir(), "oasis.db"))
 	tctx, cancel := browser(t)
 	defer cancel()
-	setUp(t, tctx, srv.setup)
+	setUp(t, tctx, srv.setupLink())
 	act(t, tctx, "create a play session",
 		chromedp.Click(chromedp.CSS(`.scenario-card[data-id="engagement-marcus"] .start-group`)),
 		chromedp.WaitVisible(chromedp.CSS(`#group-create`)),

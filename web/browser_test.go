@@ -74,7 +74,15 @@ type serverProc struct {
 	cmd   *exec.Cmd
 	addr  string
 	db    string
+	mu    sync.Mutex
 	setup string // the setup link, on first start
+}
+
+// setupLink is the setup link the server printed on first start, or "".
+func (p *serverProc) setupLink() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.setup
 }
 
 func freePort(t *testing.T) string {
@@ -96,20 +104,25 @@ func startServer(t *testing.T, addr, db string, args ...string) *serverProc {
 	p := &serverProc{t: t, cmd: cmd, addr: addr, db: db}
 	t.Cleanup(p.kill)
 	ready := make(chan struct{})
+	var once sync.Once
+	started := func() { once.Do(func() { close(ready) }) }
 	go func() {
 		sc := bufio.NewScanner(stderr)
-		once := sync.Once{}
 		for sc.Scan() {
 			var line map[string]any
 			if json.Unmarshal(sc.Bytes(), &line) != nil {
 				continue
 			}
 			if link, ok := line["link"].(string); ok {
+				p.mu.Lock()
 				p.setup = link
+				p.mu.Unlock()
+				started()
 			}
 			if line["msg"] == "oasis is running" {
-				// The setup link is logged just after.
-				go func() { time.Sleep(200 * time.Millisecond); once.Do(func() { close(ready) }) }()
+				// On first start the setup link is logged just after;
+				// on a restart there is none.
+				time.AfterFunc(200*time.Millisecond, started)
 			}
 		}
 	}()
@@ -231,12 +244,12 @@ func pageText(t *testing.T, ctx context.Context, sel string) string {
 func TestBrowserSetUpPlayAndReport(t *testing.T) {
 	chromium(t)
 	srv := startServer(t, freePort(t), filepath.Join(t.TempDir(), "oasis.db"))
-	if srv.setup == "" {
+	if srv.setupLink() == "" {
 		t.Fatal("the server printed no setup link on first start")
 	}
 	ctx, cancel := browser(t)
 	defer cancel()
-	setUp(t, ctx, srv.setup)
+	setUp(t, ctx, srv.setupLink())
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`.scenario-card[data-id="engagement-marcus"] .start-free`)),
 		chromedp.WaitVisible(chromedp.CSS("#say-input")),
@@ -301,7 +314,7 @@ func TestBrowserKillAndResume(t *testing.T) {
 	srv := startServer(t, addr, db)
 	ctx, cancel := browser(t)
 	defer cancel()
-	setUp(t, ctx, srv.setup)
+	setUp(t, ctx, srv.setupLink())
 	if err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`.scenario-card[data-id="assessment-rosa"] .start-free`)),
 		chromedp.WaitVisible(chromedp.CSS("#say-input")),

@@ -183,16 +183,15 @@ func hashData(options, document []byte) ([]byte, error) {
 
 // Verified is what a checked credential says.
 type Verified struct {
-	ID, Title      string
-	Holder         string
-	Course         string
-	Issuer         string
-	IssuerID       string
-	ValidFrom      time.Time
-	ValidUntil     *time.Time
-	Key            string // the signing key, multibase
-	KeyMatched     bool   // the caller's trusted key signed it
-	VerificationAt time.Time
+	ID, Title  string
+	Holder     string
+	Course     string
+	Issuer     string
+	IssuerID   string
+	ValidFrom  time.Time
+	ValidUntil *time.Time
+	Key        string // the signing key, multibase
+	KeyMatched bool   // the caller's trusted key signed it
 }
 
 // Problem is why a credential failed: what is wrong, and what to do.
@@ -309,7 +308,7 @@ func Verify(data []byte, now time.Time, trusted ed25519.PublicKey) (Verified, er
 	}
 
 	// Signed: read what it says.
-	v.Key, v.VerificationAt = Multibase(pub), now
+	v.Key = Multibase(pub)
 	v.ID, v.Title = str(doc, "id"), str(doc, "name")
 	if iss, ok := doc["issuer"].(object); ok {
 		v.Issuer, v.IssuerID = str(iss, "name"), str(iss, "id")
@@ -343,7 +342,7 @@ func Verify(data []byte, now time.Time, trusted ed25519.PublicKey) (Verified, er
 	if trusted != nil {
 		if !pub.Equal(trusted) {
 			return v, fail(ErrWrongKey, true, fmt.Sprintf("The credential is signed, but by the key %s, not by the key you gave (%s).", v.Key, Multibase(trusted)),
-				"It was not issued by the organisation whose key you gave. Check you have that organisation's key from "+keyURL(v.IssuerID)+".")
+				"It was not issued by the organisation whose key you gave. Check you have that organisation's key from "+KeyURL(v.IssuerID)+".")
 		}
 		v.KeyMatched = true
 	}
@@ -357,17 +356,14 @@ func Verify(data []byte, now time.Time, trusted ed25519.PublicKey) (Verified, er
 	return v, nil
 }
 
-// keyURL is where an issuer publishes its key.
-func keyURL(issuerID string) string {
+// KeyURL is where the organisation that issued a credential publishes its
+// public key.
+func KeyURL(issuerID string) string {
 	if issuerID == "" {
 		return "the organisation"
 	}
 	return strings.TrimSuffix(issuerID, "/") + "/key"
 }
-
-// KeyURL is where the organisation that issued a credential publishes its
-// public key.
-func KeyURL(issuerID string) string { return keyURL(issuerID) }
 
 func hasType(v any, want string) bool {
 	switch t := v.(type) {

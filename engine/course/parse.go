@@ -48,7 +48,7 @@ func (p *fileParser) parse(name string, data []byte, lessons fs.FS, dir string) 
 		r.errorf(scenario.Pos{Line: 1, Col: 1}, "file is empty; a course starts with `kind: course`")
 		return nil, r.errs
 	}
-	root, extra, err := decodeYAML(data)
+	root, extra, err := scenario.DecodeYAML(data)
 	if err != nil {
 		return nil, scenario.ErrorList{scenario.YAMLError(name, err)}
 	}
@@ -66,31 +66,6 @@ func (p *fileParser) parse(name string, data []byte, lessons fs.FS, dir string) 
 	c := p.course(r, root, lessons, dir)
 	c.File = name
 	return c, r.done()
-}
-
-// decodeYAML parses the first document of data and reports whether a
-// second one follows. A panic in the YAML library on hostile input is
-// turned into an error here, so a bad file never takes the process down.
-func decodeYAML(data []byte) (doc, extra *yaml.Node, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			doc, extra, err = nil, nil, fmt.Errorf("could not read this file as YAML (%v)", p)
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	doc = new(yaml.Node)
-	if err := dec.Decode(doc); err != nil {
-		return nil, nil, err
-	}
-	next := new(yaml.Node)
-	switch err := dec.Decode(next); {
-	case err == nil:
-		return doc, next, nil
-	case errors.Is(err, io.EOF):
-		return doc, nil, nil
-	default:
-		return nil, nil, err
-	}
 }
 
 func (p *fileParser) course(r *reader, root *yaml.Node, lessons fs.FS, dir string) *Course {

@@ -192,27 +192,32 @@ type publicStatus struct {
 // maxIDLen bounds ids taken from a public path.
 const maxIDLen = 64
 
+// publicStatus is what anyone may know of the certificate named in the
+// request's path.
 func (s *Server) publicStatus(r *http.Request) (publicStatus, error) {
 	id := r.PathValue("id")
-	p := publicStatus{Status: "unknown", ID: id}
+	unknown := publicStatus{Status: "unknown", ID: id}
 	if len(id) > maxIDLen || !strings.HasPrefix(id, "c_") {
-		return p, nil
+		return unknown, nil
 	}
 	c, err := s.store.Certificate(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return p, nil
+		return unknown, nil
 	}
 	if err != nil {
-		return p, err
+		return unknown, err
 	}
-	p.Status = s.certStatus(c, s.cfg.Now())
+	return s.publicView(r, c), nil
+}
+
+// publicView is the public part of a certificate.
+func (s *Server) publicView(r *http.Request, c store.Certificate) publicStatus {
+	p := publicStatus{Status: s.certStatus(c, s.cfg.Now()), ID: c.ID, Holder: c.Holder, Course: c.CourseTitle,
+		IssuedAt: &c.IssuedAt, ExpiresAt: &c.ExpiresAt, RevokedAt: c.RevokedAt, OrgKeyURL: s.baseURL(r) + "/orgs/" + c.OrgID + "/key"}
 	if p.Status == certExpiring {
 		p.Status = certValid // the public needs only to know it is in force
 	}
-	p.Holder, p.Course = c.Holder, c.CourseTitle
-	p.IssuedAt, p.ExpiresAt, p.RevokedAt = &c.IssuedAt, &c.ExpiresAt, c.RevokedAt
-	p.OrgKeyURL = s.baseURL(r) + "/orgs/" + c.OrgID + "/key"
-	return p, nil
+	return p
 }
 
 // publicJSON serves what anyone may read, from any site, within the
@@ -406,10 +411,9 @@ func (s *Server) checkCredential(r *http.Request, data []byte) (publicStatus, er
 			Reason: "The file is signed, but not with " + c.OrgName + "'s key: it was not issued by them.",
 			Hint:   "Do not accept it. The genuine certificate " + id + " can be checked at " + s.baseURL(r) + "/verify/" + id + "."}}, nil
 	}
-	r.SetPathValue("id", id)
-	p, err := s.publicStatus(r)
+	p := s.publicView(r, c)
 	p.Check = &checkView{}
-	return p, err
+	return p, nil
 }
 
 // orgKeyView is an organisation's published key.

@@ -26,6 +26,9 @@ type courseEvidence struct {
 	quiz  []store.QuizAttempt
 	runs  []course.RunFacts
 	certs []store.Certificate // newest first
+	// enrolled is the courses the person has put on their list (loaded
+	// for one person only; the staff view reads enrolments itself).
+	enrolled map[string]bool
 }
 
 // evidenceFor loads one person's evidence.
@@ -42,7 +45,14 @@ func (s *Server) evidenceFor(ctx context.Context, u store.User) (courseEvidence,
 	for _, r := range runs {
 		ev.runs = append(ev.runs, s.runFacts(r))
 	}
-	ev.certs, err = s.store.Certificates(ctx, u.ID)
+	if ev.certs, err = s.store.Certificates(ctx, u.ID); err != nil {
+		return ev, err
+	}
+	en, err := s.store.Enrollments(ctx, u.ID)
+	ev.enrolled = map[string]bool{}
+	for _, e := range en {
+		ev.enrolled[e.CourseID] = true
+	}
 	return ev, err
 }
 
@@ -433,9 +443,9 @@ func (s *Server) practiceView(p course.Practice, pp course.PracticeProgress) pra
 	return v
 }
 
-func (s *Server) courseSummary(c *course.Course, ev courseEvidence, enrolled map[string]bool, now time.Time, prog course.Progress) courseSummary {
+func (s *Server) courseSummary(c *course.Course, ev courseEvidence, now time.Time, prog course.Progress, base string) courseSummary {
 	v := courseSummary{ID: c.ID, Title: c.Title, Summary: c.Summary, Level: c.Level, Modules: len(c.Modules), Requires: []courseRequirement{},
-		Enrolled: enrolled[c.ID], Progress: progressSummary{prog.Percent, prog.Done, prog.Total, prog.Complete}}
+		Enrolled: ev.enrolled[c.ID], Progress: progressSummary{prog.Percent, prog.Done, prog.Total, prog.Complete}}
 	missing := s.missing(c, ev, now)
 	for _, id := range c.Requires {
 		title := id
@@ -451,7 +461,7 @@ func (s *Server) courseSummary(c *course.Course, ev courseEvidence, enrolled map
 	v.Locked = len(missing) > 0
 	for _, cert := range ev.certs {
 		if cert.CourseID == c.ID {
-			cv := s.certificateView(cert, now, "")
+			cv := s.certificateView(cert, now, base)
 			v.Certificate = &cv
 			break
 		}
@@ -459,12 +469,9 @@ func (s *Server) courseSummary(c *course.Course, ev courseEvidence, enrolled map
 	return v
 }
 
-func (s *Server) courseDetail(c *course.Course, ev courseEvidence, enrolled map[string]bool, now time.Time, base string) courseDetail {
+func (s *Server) courseDetail(c *course.Course, ev courseEvidence, now time.Time, base string) courseDetail {
 	prog := s.evaluate(c, ev, now)
-	d := courseDetail{courseSummary: s.courseSummary(c, ev, enrolled, now, prog)}
-	if d.Certificate != nil {
-		d.Certificate.VerifyURL = base + "/verify/" + d.Certificate.ID
-	}
+	d := courseDetail{courseSummary: s.courseSummary(c, ev, now, prog, base)}
 	for i, m := range c.Modules {
 		mp := prog.Modules[i]
 		mv := moduleView{ID: m.ID, Title: m.Title, LessonHTML: m.Lesson.HTML, Headings: m.Lesson.Headings, Words: m.Lesson.Words,
@@ -508,18 +515,6 @@ func (s *Server) courseDetail(c *course.Course, ev courseEvidence, enrolled map[
 	return d
 }
 
-func (s *Server) enrolledSet(ctx context.Context, u store.User) (map[string]bool, error) {
-	en, err := s.store.Enrollments(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, e := range en {
-		out[e.CourseID] = true
-	}
-	return out, nil
-}
-
 // loadCourse is the course named in the path, with the caller's evidence
 // after issuing anything due.
 func (s *Server) loadCourse(r *http.Request, u store.User) (*course.Course, courseEvidence, error) {
@@ -540,10 +535,6 @@ func (s *Server) handleCourses(w http.ResponseWriter, r *http.Request, u store.U
 	if err == nil {
 		_, err = s.certifyAll(r.Context(), u, &ev, s.baseURL(r))
 	}
-	var enrolled map[string]bool
-	if err == nil {
-		enrolled, err = s.enrolledSet(r.Context(), u)
-	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -551,26 +542,18 @@ func (s *Server) handleCourses(w http.ResponseWriter, r *http.Request, u store.U
 	now := s.cfg.Now()
 	out := []courseSummary{}
 	for _, c := range s.courses.All() {
-		v := s.courseSummary(c, ev, enrolled, now, s.evaluate(c, ev, now))
-		if v.Certificate != nil {
-			v.Certificate.VerifyURL = s.baseURL(r) + "/verify/" + v.Certificate.ID
-		}
-		out = append(out, v)
+		out = append(out, s.courseSummary(c, ev, now, s.evaluate(c, ev, now), s.baseURL(r)))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"courses": out})
 }
 
 func (s *Server) handleCourse(w http.ResponseWriter, r *http.Request, u store.User) {
 	c, ev, err := s.loadCourse(r, u)
-	var enrolled map[string]bool
-	if err == nil {
-		enrolled, err = s.enrolledSet(r.Context(), u)
-	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"course": s.courseDetail(c, ev, enrolled, s.cfg.Now(), s.baseURL(r))})
+	writeJSON(w, http.StatusOK, map[string]any{"course": s.courseDetail(c, ev, s.cfg.Now(), s.baseURL(r))})
 }
 
 func (s *Server) lockedError(c *course.Course, missing []string) error {
@@ -615,12 +598,8 @@ func (s *Server) handleEnroll(w http.ResponseWriter, r *http.Request, u store.Us
 		s.fail(w, r, err)
 		return
 	}
-	enrolled, err := s.enrolledSet(r.Context(), u)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"course": s.courseDetail(c, ev, enrolled, now, s.baseURL(r))})
+	ev.enrolled[c.ID] = true
+	writeJSON(w, http.StatusOK, map[string]any{"course": s.courseDetail(c, ev, now, s.baseURL(r))})
 }
 
 // maxAnswers bounds a quiz submission.
@@ -668,18 +647,15 @@ func (s *Server) handleQuiz(w http.ResponseWriter, r *http.Request, u store.User
 		return
 	}
 	ev.quiz = append(ev.quiz, a)
+	ev.enrolled[c.ID] = true // a quiz attempt enrols
 	cert, err := s.certify(r.Context(), u, c, &ev, s.baseURL(r))
-	var enrolled map[string]bool
-	if err == nil {
-		enrolled, err = s.enrolledSet(r.Context(), u)
-	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	out := map[string]any{
 		"attempt":     attemptView{Score: g.Score, Passed: g.Passed, At: a.CreatedAt, Results: g.Results},
-		"course":      s.courseDetail(c, ev, enrolled, now, s.baseURL(r)),
+		"course":      s.courseDetail(c, ev, now, s.baseURL(r)),
 		"certificate": nil,
 	}
 	if cert != nil {
